@@ -1,0 +1,175 @@
+// Package config resolves provider settings from, in order: command-line
+// flags, the environment (ZAUTH_<PROVIDER>_<KEY>), the config file, and the
+// built-in defaults.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/viper"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/paths"
+	"github.com/zauth-cli/zauth/pkg/provider"
+)
+
+// Per-provider keys.
+const (
+	KeyClientID    = "client_id"
+	KeyUsername    = "username"
+	KeyRedirectURI = "redirect_uri"
+	KeyIssuer      = "issuer"
+	KeyAuthURL     = "auth_url"
+	KeyTokenURL    = "token_url"
+	KeyAPIURL      = "api_url"
+	KeyScopes      = "scopes"
+)
+
+// Keys lists every per-provider key, for docs and completion.
+var Keys = []string{KeyClientID, KeyUsername, KeyRedirectURI, KeyIssuer, KeyAuthURL, KeyTokenURL, KeyAPIURL, KeyScopes}
+
+// Config is the resolved configuration.
+type Config struct {
+	v    *viper.Viper
+	File string // the config file in use (may not exist)
+}
+
+// Load reads the config file (explicit path, ZAUTH_CONFIG, or the default
+// location). A missing default file is fine; a missing explicit one is not.
+func Load(file string) (*Config, error) {
+	explicit := file != "" || os.Getenv("ZAUTH_CONFIG") != ""
+	if file == "" {
+		file = paths.ConfigFile()
+	}
+	v := viper.New()
+	v.SetConfigFile(file)
+	v.SetConfigType("yaml")
+	v.SetEnvPrefix("ZAUTH")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
+	v.AutomaticEnv()
+	if err := v.ReadInConfig(); err != nil {
+		var nf *os.PathError
+		if !errors.As(err, &nf) || explicit {
+			return nil, exitcode.Newf(exitcode.Usage, "config file %s: %v", file, err)
+		}
+	}
+	return &Config{v: v, File: file}, nil
+}
+
+// Set overrides a key for this run (how flags take precedence).
+func (c *Config) Set(providerName, key, value string) {
+	c.v.Set(providerName+"."+key, value)
+}
+
+func (c *Config) get(providerName, key string) string {
+	return strings.TrimSpace(c.v.GetString(providerName + "." + key))
+}
+
+// Provider returns a built-in provider with its endpoint overrides applied
+// and checked.
+func (c *Config) Provider(name string) (*provider.Provider, error) {
+	p, ok := provider.Lookup(name)
+	if !ok {
+		return nil, exitcode.Newf(exitcode.Usage, "unknown provider %q; known providers: %s", name, strings.Join(provider.Names(), ", "))
+	}
+	for key, field := range map[string]*string{
+		KeyAuthURL: &p.AuthURL, KeyTokenURL: &p.TokenURL, KeyIssuer: &p.Issuer, KeyAPIURL: &p.APIURL,
+	} {
+		if v := c.get(p.Name, key); v != "" {
+			*field = v
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	return p, nil
+}
+
+// ClientID returns the configured client id, or a usage error saying how to
+// set one.
+func (c *Config) ClientID(p *provider.Provider) (string, error) {
+	id := c.get(p.Name, KeyClientID)
+	if id == "" {
+		return "", exitcode.Newf(exitcode.Usage, "no client id configured for %s", p.Name).WithHint(
+			fmt.Sprintf("run `zauth client set %s --client-id ID --secret-stdin`, or set %s", p.Name, EnvName(p.Name, KeyClientID)))
+	}
+	return id, nil
+}
+
+// Username is the Basic-auth user; it defaults to the client id.
+func (c *Config) Username(p *provider.Provider) string {
+	if u := c.get(p.Name, KeyUsername); u != "" {
+		return u
+	}
+	return c.get(p.Name, KeyClientID)
+}
+
+// RedirectURI returns the configured loopback redirect URI, checked.
+func (c *Config) RedirectURI(p *provider.Provider) (string, error) {
+	raw := c.get(p.Name, KeyRedirectURI)
+	if raw == "" {
+		raw = p.DefaultRedirectURI
+	}
+	if err := CheckRedirectURI(raw); err != nil {
+		return "", exitcode.New(exitcode.Usage, err)
+	}
+	return raw, nil
+}
+
+// CheckRedirectURI accepts http URLs on a loopback host with an explicit port.
+func CheckRedirectURI(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || !provider.IsLoopback(u.Hostname()) || u.Port() == "" {
+		return fmt.Errorf("redirect URI %q must be http://127.0.0.1:PORT/PATH, http://[::1]:PORT/PATH or http://localhost:PORT/PATH", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("redirect URI %q must not have a query or fragment", raw)
+	}
+	return nil
+}
+
+// WithPort returns raw with its port replaced.
+func WithPort(raw string, port int) (string, error) {
+	if port < 1 || port > 65535 {
+		return "", fmt.Errorf("--port %d is out of range (1-65535)", port)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	return u.String(), nil
+}
+
+// DefaultScopes returns the configured default scopes.
+func (c *Config) DefaultScopes(p *provider.Provider) []string {
+	return provider.ParseScopes(c.v.GetStringSlice(p.Name + "." + KeyScopes))
+}
+
+// Env returns a secret from the environment (ZAUTH_<PROVIDER>_<NAME>).
+func Env(providerName, key string) string {
+	return os.Getenv(EnvName(providerName, key))
+}
+
+// EnvName is the environment variable of a provider key.
+func EnvName(providerName, key string) string {
+	return "ZAUTH_" + strings.ToUpper(providerName+"_"+key)
+}
+
+var profileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// CheckProfile validates a profile name: it becomes part of keychain keys
+// and file names.
+func CheckProfile(name string) error {
+	if !profileRE.MatchString(name) {
+		return exitcode.Newf(exitcode.Usage, "invalid profile name %q: use letters, digits, '.', '_' or '-' (at most 64)", name)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+// Package keychain stores secret strings by key: in the OS keychain (macOS
+// Keychain, Windows Credential Manager, Secret Service on Linux) through
+// go-keyring, with a timeout on every call so that a locked or hung keyring
+// cannot hang a script.
+package keychain
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+)
+
+// ErrNotFound means no secret is stored under the key.
+var ErrNotFound = errors.New("not found")
+
+// Backend is a secret store keyed by string.
+type Backend interface {
+	Get(key string) (string, error) // ErrNotFound when absent
+	Set(key, value string) error
+	Delete(key string) error // nil when absent
+	Name() string
+}
+
+// DefaultService is the keychain service name all zauth items live under.
+const DefaultService = "zauth"
+
+// DefaultTimeout bounds each keychain call. Unlock prompts on a desktop can
+// take a while, so it is generous; scripts can lower it.
+const DefaultTimeout = 20 * time.Second
+
+// OS is the OS keychain backend.
+type OS struct {
+	Service string
+	Timeout time.Duration
+}
+
+// NewOS returns the OS keychain backend. ZAUTH_KEYRING_SERVICE changes the
+// service name (to keep test or sandbox items apart); ZAUTH_KEYRING_TIMEOUT
+// the per-call timeout.
+func NewOS() *OS {
+	k := &OS{Service: DefaultService, Timeout: DefaultTimeout}
+	if s := os.Getenv("ZAUTH_KEYRING_SERVICE"); s != "" {
+		k.Service = s
+	}
+	if d, err := time.ParseDuration(os.Getenv("ZAUTH_KEYRING_TIMEOUT")); err == nil && d > 0 {
+		k.Timeout = d
+	}
+	return k
+}
+
+func (k *OS) Name() string { return "OS keychain" }
+
+func (k *OS) Get(key string) (string, error) {
+	var v string
+	err := k.call("read", func() (err error) { v, err = keyring.Get(k.Service, key); return })
+	return v, err
+}
+
+func (k *OS) Set(key, value string) error {
+	return k.call("write", func() error { return keyring.Set(k.Service, key, value) })
+}
+
+func (k *OS) Delete(key string) error {
+	err := k.call("delete", func() error { return keyring.Delete(k.Service, key) })
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// call runs op with the timeout. On timeout the goroutine is abandoned: the
+// process is about to exit with an error anyway.
+func (k *OS) call(what string, op func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- op() }()
+	timer := time.NewTimer(k.Timeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return k.mapErr(what, err)
+	case <-timer.C:
+		return exitcode.New(exitcode.Storage, fmt.Errorf("the OS keychain did not answer a %s within %s (is it locked, or waiting for an unlock prompt?)", what, k.Timeout)).
+			WithHint("unlock it and retry, or raise ZAUTH_KEYRING_TIMEOUT")
+	}
+}
+
+func (k *OS) mapErr(what string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound):
+		return ErrNotFound
+	}
+	return Unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, oneLine(err.Error())))
+}
+
+// Unavailable wraps err as exit 5 with the explanation of the choices.
+func Unavailable(err error) *exitcode.Error {
+	return exitcode.New(exitcode.Storage, err).WithHint(
+		"on Linux zauth needs a Secret Service (gnome-keyring or KeePassXC) on the D-Bus session bus; " +
+			"on a headless host, SSH or WSL without one, pass --insecure-storage (or set ZAUTH_STORAGE=file) " +
+			"to keep tokens in a 0600 file instead")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

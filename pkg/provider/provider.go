@@ -1,0 +1,191 @@
+// Package provider describes OAuth 2.0 providers as data: endpoints, scope
+// catalogue and the quirks that differ between them (scope separator, client
+// authentication, token body encoding, PKCE, issuer on the redirect, the
+// prompt rule). The flow code reads these fields; it never switches on a
+// provider's name.
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// ClientAuth says how the client authenticates at the token endpoint.
+type ClientAuth string
+
+const (
+	// AuthBasic sends Authorization: Basic base64(username:secret).
+	AuthBasic ClientAuth = "basic"
+	// AuthPost sends client_id and client_secret in the request body.
+	AuthPost ClientAuth = "post"
+	// AuthNone sends only client_id (public client).
+	AuthNone ClientAuth = "none"
+)
+
+// BodyEncoding is the encoding of token-endpoint request bodies.
+type BodyEncoding string
+
+const (
+	BodyForm BodyEncoding = "form"
+	BodyJSON BodyEncoding = "json"
+)
+
+// Scope is one entry of a provider's scope catalogue.
+type Scope struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Covers      []string `json:"covers,omitempty"` // finer permissions the scope grants
+}
+
+// Provider is everything zauth needs to know about an authorization server.
+type Provider struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+
+	AuthURL       string `json:"auth_url"`
+	TokenURL      string `json:"token_url"`
+	Issuer        string `json:"issuer,omitempty"`
+	APIURL        string `json:"api_url,omitempty"`
+	RevocationURL string `json:"revocation_url,omitempty"`
+
+	// DefaultRedirectURI is used when no redirect_uri is configured.
+	DefaultRedirectURI string `json:"default_redirect_uri"`
+
+	Scopes []Scope `json:"scopes"`
+	// ScopeSeparator joins scopes in requests: " " (RFC 6749) or ",".
+	ScopeSeparator string `json:"scope_separator"`
+
+	ClientAuth ClientAuth   `json:"client_auth"`
+	TokenBody  BodyEncoding `json:"token_body"`
+	// PKCERequired: the provider refuses requests without S256 PKCE. zauth
+	// sends S256 to every provider; this only documents the provider.
+	PKCERequired bool `json:"pkce_required"`
+	// IssOnRedirect: the provider adds iss to the redirect (RFC 9207), and a
+	// callback without it, or with another value, is rejected.
+	IssOnRedirect bool `json:"iss_on_redirect"`
+	// ConsentForOffline: requesting offline_access needs prompt=consent.
+	ConsentForOffline bool `json:"consent_for_offline"`
+	// RedirectURIOnRefresh: the refresh request repeats redirect_uri.
+	RedirectURIOnRefresh bool `json:"redirect_uri_on_refresh"`
+	// SecretName names the client secret in prompts and messages.
+	SecretName string `json:"secret_name"`
+	// UsesUsername: Basic auth uses a username distinct from client_id.
+	UsesUsername bool `json:"uses_username"`
+	// UsesAPIKey: API calls need a separate project API key.
+	UsesAPIKey bool `json:"uses_api_key"`
+
+	// APIAuth is how API calls carry the token: "bearer" (Authorization
+	// header) or "usertoken" (ZBD: usertoken and apikey headers).
+	APIAuth string `json:"api_auth"`
+	// IdentityPaths, under APIURL, tell who a token belongs to.
+	IdentityPaths []string `json:"identity_paths,omitempty"`
+}
+
+// OfflineScope is the OpenID Connect scope that asks for a refresh token.
+const OfflineScope = "offline_access"
+
+// DefaultRedirectURI is the loopback redirect every built-in provider
+// defaults to; it must be registered with the provider exactly.
+const DefaultRedirectURI = "http://127.0.0.1:8976/callback"
+
+// ScopeNames lists the catalogue's scope names in catalogue order.
+func (p *Provider) ScopeNames() []string {
+	names := make([]string, len(p.Scopes))
+	for i, s := range p.Scopes {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// HasScope reports whether name is in the catalogue.
+func (p *Provider) HasScope(name string) bool {
+	for _, s := range p.Scopes {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// JoinScopes renders scopes the way the provider expects them.
+func (p *Provider) JoinScopes(scopes []string) string {
+	sep := p.ScopeSeparator
+	if sep == "" {
+		sep = " "
+	}
+	return strings.Join(scopes, sep)
+}
+
+// Validate checks that every endpoint is an absolute https URL, or http on a
+// loopback host (sandboxes and tests).
+func (p *Provider) Validate() error {
+	for _, e := range []struct{ key, val string }{
+		{"auth_url", p.AuthURL}, {"token_url", p.TokenURL},
+		{"issuer", p.Issuer}, {"api_url", p.APIURL}, {"revocation_url", p.RevocationURL},
+	} {
+		if e.val == "" {
+			if e.key == "auth_url" || e.key == "token_url" {
+				return fmt.Errorf("provider %s has no %s", p.Name, e.key)
+			}
+			continue
+		}
+		if err := CheckEndpoint(e.val); err != nil {
+			return fmt.Errorf("%s.%s: %w", p.Name, e.key, err)
+		}
+	}
+	return nil
+}
+
+// CheckEndpoint accepts https URLs, and http URLs whose host is loopback.
+func CheckEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q must use https (http is allowed only for loopback hosts)", raw)
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+var builtins = map[string]*Provider{}
+
+func register(p *Provider) { builtins[p.Name] = p }
+
+// Lookup returns a copy of the built-in provider called name.
+func Lookup(name string) (*Provider, bool) {
+	p, ok := builtins[strings.ToLower(name)]
+	if !ok {
+		return nil, false
+	}
+	c := *p
+	c.Scopes = append([]Scope(nil), p.Scopes...)
+	return &c, true
+}
+
+// Names lists the built-in providers, sorted.
+func Names() []string {
+	names := make([]string, 0, len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseScopes(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"write_refunds+offline_access"}, []string{"write_refunds", "offline_access"}},
+		{[]string{"user,wallet"}, []string{"user", "wallet"}},
+		{[]string{"user wallet"}, []string{"user", "wallet"}},
+		{[]string{"a", "b", "a"}, []string{"a", "b"}},
+		{[]string{"a+b", "c,d", "e f"}, []string{"a", "b", "c", "d", "e", "f"}},
+		{[]string{" ,+ "}, nil},
+		{nil, nil},
+	}
+	for _, tt := range tests {
+		if got := ParseScopes(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseScopes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCheckScopes(t *testing.T) {
+	z, _ := Lookup("ziina")
+	if err := z.CheckScopes([]string{"write_refunds", "offline_access"}); err != nil {
+		t.Fatalf("valid scopes rejected: %v", err)
+	}
+	err := z.CheckScopes([]string{"write_refunds", "write_refund"})
+	var u *UnknownScopeError
+	if !errors.As(err, &u) {
+		t.Fatalf("want UnknownScopeError, got %v", err)
+	}
+	if u.Scope != "write_refund" || u.Suggestion != "write_refunds" {
+		t.Errorf("got scope %q suggestion %q", u.Scope, u.Suggestion)
+	}
+	for _, want := range []string{`did you mean "write_refunds"`, "read_account", "offline_access"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if err := z.CheckScopes([]string{"banana"}); err == nil || strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("far-off scope should have no suggestion: %v", err)
+	}
+}
+
+func TestJoinScopes(t *testing.T) {
+	z, _ := Lookup("ziina")
+	b, _ := Lookup("zbd")
+	if got := z.JoinScopes([]string{"a", "b"}); got != "a b" {
+		t.Errorf("ziina join = %q", got)
+	}
+	if got := b.JoinScopes([]string{"user", "wallet"}); got != "user,wallet" {
+		t.Errorf("zbd join = %q", got)
+	}
+}
+
+func TestCheckEndpoint(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://auth.ziina.com/oidc/auth": true,
+		"http://127.0.0.1:9000/x":          true,
+		"http://[::1]:9000/x":              true,
+		"http://localhost/x":               true,
+		"http://auth.ziina.com/oidc/auth":  false,
+		"ftp://x/y":                        false,
+		"/relative":                        false,
+	} {
+		if err := CheckEndpoint(raw); (err == nil) != ok {
+			t.Errorf("CheckEndpoint(%q) = %v, want ok=%v", raw, err, ok)
+		}
+	}
+}
+
+func TestLookupReturnsCopy(t *testing.T) {
+	a, _ := Lookup("ZBD")
+	a.Scopes[0].Name = "changed"
+	a.TokenURL = "x"
+	b, _ := Lookup("zbd")
+	if b.Scopes[0].Name != "user" || b.TokenURL == "x" {
+		t.Fatal("Lookup leaked the built-in definition")
+	}
+}
+
+func FuzzParseScopes(f *testing.F) {
+	for _, s := range []string{"a+b", "user,wallet", "a b", "", "++,,", "write_refunds+offline_access"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, sc := range ParseScopes([]string{s}) {
+			if sc == "" || strings.ContainsAny(sc, "+, \t\n") {
+				t.Fatalf("bad scope %q from %q", sc, s)
+			}
+		}
+	})
+}

@@ -1,0 +1,157 @@
+package tokenstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zauth-cli/zauth/pkg/atomicfile"
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/filelock"
+	"github.com/zauth-cli/zauth/pkg/keychain"
+)
+
+// ErrNotFound means there is no stored login for the provider and profile.
+var ErrNotFound = errors.New("no stored login")
+
+// Store is the token store.
+type Store struct {
+	Backend keychain.Backend
+	Dir     string // state directory: index and locks
+}
+
+// TokenKey is the keychain key of a login.
+func TokenKey(provider, profile string) string { return "token:" + provider + ":" + profile }
+
+// SecretKey is the keychain key of a client secret (name: "client_secret", "api_key").
+func SecretKey(provider, name string) string { return "client:" + provider + ":" + name }
+
+// Load reads a login. A corrupt record is an error with the command that
+// clears it; other logins are unaffected.
+func (s *Store) Load(provider, profile string) (*Record, error) {
+	key := TokenKey(provider, profile)
+	data, err := s.Backend.Get(key)
+	if errors.Is(err, keychain.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, err := decode(key, data)
+	if err != nil {
+		return nil, exitcode.New(exitcode.LoginNeeded, err).WithHint(
+			fmt.Sprintf("clear it with `zauth logout %s --profile %s` and log in again", provider, profile))
+	}
+	return r, nil
+}
+
+// Save stores a login and updates the index.
+func (s *Store) Save(r *Record) error {
+	r.Version = RecordVersion
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Backend.Set(TokenKey(r.Provider, r.Profile), string(data)); err != nil {
+		return err
+	}
+	return s.updateIndex(func(idx []Entry) []Entry {
+		idx = slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == r.Provider && e.Profile == r.Profile })
+		return append(idx, entryOf(r))
+	})
+}
+
+// Delete removes a login and its index entry. Removing an absent login is
+// not an error.
+func (s *Store) Delete(provider, profile string) error {
+	if err := s.Backend.Delete(TokenKey(provider, profile)); err != nil {
+		return err
+	}
+	return s.updateIndex(func(idx []Entry) []Entry {
+		return slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == provider && e.Profile == profile })
+	})
+}
+
+// Lock takes the cross-process lock of one login, waiting at most until ctx
+// ends. Refresh under it, after re-reading the record.
+func (s *Store) Lock(ctx context.Context, provider, profile string) (*filelock.Lock, error) {
+	l, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "locks", safeName(provider)+"."+safeName(profile)+".lock"))
+	switch {
+	case errors.Is(err, filelock.ErrTimeout):
+		return nil, exitcode.Newf(exitcode.Provider, "another zauth process is refreshing %s/%s and has not finished; retry", provider, profile)
+	case errors.Is(err, context.Canceled):
+		return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+	case err != nil:
+		return nil, exitcode.New(exitcode.Unexpected, err)
+	}
+	return l, nil
+}
+
+// Entry is the non-secret summary of a login kept in the index.
+type Entry struct {
+	Provider    string    `json:"provider"`
+	Profile     string    `json:"profile"`
+	ClientID    string    `json:"client_id"`
+	Scopes      []string  `json:"scopes"`
+	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	Refreshable bool      `json:"refreshable"`
+	ObtainedAt  time.Time `json:"obtained_at"`
+}
+
+func entryOf(r *Record) Entry {
+	return Entry{Provider: r.Provider, Profile: r.Profile, ClientID: r.ClientID, Scopes: r.Scopes,
+		ExpiresAt: r.Expiry, Refreshable: r.Refreshable(), ObtainedAt: r.ObtainedAt}
+}
+
+func (s *Store) indexPath() string { return filepath.Join(s.Dir, "index.json") }
+
+// List returns the index, sorted by provider and profile. It reads no secret.
+func (s *Store) List() ([]Entry, error) {
+	data, err := os.ReadFile(s.indexPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var idx []Entry
+	if err := json.Unmarshal(data, &idx); err != nil {
+		return nil, fmt.Errorf("the login index %s is corrupt (%v); remove it and log in again", s.indexPath(), err)
+	}
+	slices.SortFunc(idx, func(a, b Entry) int {
+		return strings.Compare(a.Provider+"\x00"+a.Profile, b.Provider+"\x00"+b.Profile)
+	})
+	return idx, nil
+}
+
+func (s *Store) updateIndex(change func([]Entry) []Entry) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	lock, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "index.lock"))
+	if err != nil {
+		return fmt.Errorf("cannot lock the login index: %w", err)
+	}
+	defer lock.Release()
+	idx, err := s.List()
+	if err != nil {
+		idx = nil // a corrupt index is rebuilt from what is written next
+	}
+	data, _ := json.MarshalIndent(change(idx), "", "  ")
+	return atomicfile.Write(s.indexPath(), data, 0o600)
+}
+
+// safeName keeps lock file names portable.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
+}

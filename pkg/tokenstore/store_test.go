@@ -1,0 +1,91 @@
+package tokenstore
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/keychain"
+)
+
+func newStore(t *testing.T) *Store {
+	dir := t.TempDir()
+	return &Store{Backend: &keychain.File{Path: filepath.Join(dir, "tokens.json")}, Dir: dir}
+}
+
+func TestSaveLoadDelete(t *testing.T) {
+	s := newStore(t)
+	if _, err := s.Load("ziina", "default"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Load on empty store: %v", err)
+	}
+	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	r := &Record{Provider: "ziina", Profile: "default", ClientID: "c", AccessToken: "a", RefreshToken: "r", TokenType: "Bearer", Scopes: []string{"x"}, Expiry: exp}
+	if err := s.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(&Record{Provider: "zbd", Profile: "work", AccessToken: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load("ziina", "default")
+	if err != nil || got.AccessToken != "a" || !got.Expiry.Equal(exp) || !got.Refreshable() {
+		t.Fatalf("Load = %+v, %v", got, err)
+	}
+	idx, _ := s.List()
+	if len(idx) != 2 || idx[0].Provider != "zbd" || idx[1].Provider != "ziina" || !idx[1].Refreshable || !idx[1].ExpiresAt.Equal(exp) {
+		t.Fatalf("index: %+v", idx)
+	}
+	if err := s.Delete("ziina", "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete("ziina", "default"); err != nil {
+		t.Fatalf("deleting twice: %v", err)
+	}
+	if idx, _ := s.List(); len(idx) != 1 {
+		t.Fatalf("index after delete: %+v", idx)
+	}
+}
+
+func TestCorruptRecord(t *testing.T) {
+	s := newStore(t)
+	for _, data := range []string{"{", `{"v":99,"access_token":"a"}`, `{"v":1}`} {
+		s.Backend.Set(TokenKey("ziina", "bad"), data)
+		_, err := s.Load("ziina", "bad")
+		var ce *CorruptError
+		if !errors.As(err, &ce) || exitcode.Code(err) != exitcode.LoginNeeded {
+			t.Errorf("%q: %v", data, err)
+		}
+	}
+}
+
+func TestExpiresWithin(t *testing.T) {
+	now := time.Now()
+	r := &Record{Expiry: now.Add(time.Minute)}
+	if r.ExpiresWithin(now, 30*time.Second) || !r.ExpiresWithin(now, time.Minute) || !r.ExpiresWithin(now.Add(2*time.Minute), 0) {
+		t.Error("ExpiresWithin")
+	}
+	if (&Record{}).ExpiresWithin(now, time.Hour) {
+		t.Error("unknown expiry must count as valid")
+	}
+}
+
+func TestLockTimeout(t *testing.T) {
+	s := newStore(t)
+	l, err := s.Lock(context.Background(), "ziina", "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.Lock(ctx, "ziina", "default"); exitcode.Code(err) != exitcode.Provider {
+		t.Errorf("second lock: %v", err)
+	}
+	l2, err := s.Lock(context.Background(), "ziina", "other")
+	if err != nil {
+		t.Fatalf("another profile's lock is independent: %v", err)
+	}
+	l2.Release()
+}
