@@ -1,0 +1,138 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/loopback"
+	"github.com/zauth-cli/zauth/pkg/oauth"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+)
+
+// LoginOptions configure one interactive login.
+type LoginOptions struct {
+	Scopes    []string
+	Timeout   time.Duration
+	NoBrowser bool
+	// Paste, when set, is read for a pasted redirect URL (--no-browser).
+	Paste io.Reader
+	// Open opens a URL in the user's browser.
+	Open func(url string) error
+	// Status receives progress messages (stderr); Waiting, when set, shows
+	// the wait (a spinner on a terminal) until its stop function is called.
+	Status  io.Writer
+	Waiting func(deadline time.Time) (stop func())
+}
+
+// Login runs the authorization-code flow with PKCE through the loopback
+// listener and stores the result.
+func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.Record, error) {
+	p := t.Provider
+	if err := p.CheckScopes(o.Scopes); err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	client, err := t.Client()
+	if err != nil {
+		return nil, err
+	}
+
+	// Bind before the browser opens, so the redirect cannot arrive first.
+	l, err := loopback.Listen(t.RedirectURI)
+	if err != nil {
+		var busy *loopback.PortInUseError
+		if errors.As(err, &busy) {
+			return nil, exitcode.New(exitcode.Usage, err)
+		}
+		return nil, exitcode.Newf(exitcode.Usage, "cannot listen on %s: %v", t.RedirectURI, err)
+	}
+	defer l.Close()
+	l.AppName = p.DisplayName
+
+	req, err := oauth.NewRequest(p, client.ID, l.RedirectURI(), o.Scopes)
+	if err != nil {
+		return nil, exitcode.Newf(exitcode.Usage, "auth_url %q: %v", p.AuthURL, err)
+	}
+
+	if o.NoBrowser {
+		fmt.Fprintf(o.Status, "Open this URL in a browser to log in to %s:\n\n  %s\n\n", p.DisplayName, req.URL)
+		fmt.Fprintf(o.Status, "Then wait here, or paste the full URL the browser was redirected to (it starts with %s) and press Enter.\n", l.RedirectURI())
+	} else {
+		fmt.Fprintf(o.Status, "Opening %s in your browser. If it does not open, visit:\n\n  %s\n\n", p.DisplayName, req.URL)
+		if err := o.Open(req.URL); err != nil {
+			fmt.Fprintf(o.Status, "Could not open a browser (%v); open the URL above yourself.\n", err)
+		}
+	}
+
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	deadline := time.Now().Add(timeout)
+	wctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	stop := func() {}
+	if o.Waiting != nil {
+		stop = o.Waiting(deadline)
+	}
+	exp := loopback.Expect{State: req.State}
+	if p.IssOnRedirect {
+		exp.Issuer = p.Issuer
+	}
+	var paste io.Reader
+	if o.NoBrowser {
+		paste = o.Paste
+	}
+	code, err := l.Wait(wctx, exp, paste, o.Status)
+	stop()
+	l.Close()
+	if err != nil {
+		return nil, waitError(ctx, p, err, timeout)
+	}
+
+	// Codes live for a minute at most (Ziina): exchange at once.
+	tok, err := oauth.Exchange(ctx, e.HTTP, p, client, l.RedirectURI(), code, req.Verifier)
+	if err != nil {
+		return nil, err
+	}
+	scopes := tok.Scopes
+	if scopes == nil {
+		scopes = slices.Clone(o.Scopes)
+	}
+	r := &tokenstore.Record{
+		Provider: p.Name, Profile: t.Profile, ClientID: client.ID,
+		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType,
+		Scopes: scopes, Expiry: tok.Expiry, ObtainedAt: e.now().UTC(),
+	}
+	if err := e.Store.Save(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func waitError(ctx context.Context, p *provider.Provider, err error, timeout time.Duration) error {
+	switch {
+	case ctx.Err() != nil:
+		return exitcode.New(exitcode.Interrupted, errors.New("login interrupted; nothing was stored"))
+	case errors.Is(err, context.DeadlineExceeded):
+		return exitcode.Newf(exitcode.LoginNeeded, "no answer from the browser within %s; nothing was stored", timeout).
+			WithHint("run the login again (raise --timeout if you need longer)")
+	}
+	var pe *loopback.ProviderError
+	if errors.As(err, &pe) {
+		code := exitcode.Provider
+		switch pe.Code {
+		case "access_denied":
+			code = exitcode.Unexpected
+		case "invalid_scope", "invalid_request", "unauthorized_client", "unsupported_response_type":
+			code = exitcode.Usage
+		}
+		return exitcode.Newf(code, "%s login failed: %v", p.DisplayName, err)
+	}
+	return exitcode.Newf(exitcode.Unexpected, "%s login rejected: %v; nothing was stored", p.DisplayName, err)
+}

@@ -1,0 +1,140 @@
+// Package session runs zauth's flows over the lower packages: logging in
+// (listener, browser, code exchange, store), handing out fresh tokens
+// (refresh once under a cross-process lock), and logging out.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/oauth"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+)
+
+// Target names one login and how to talk to its provider.
+type Target struct {
+	Provider    *provider.Provider
+	Profile     string
+	RedirectURI string
+	// Client resolves the client credentials. It is called only when the
+	// provider must be contacted, so the fast path reads no client secret.
+	Client func() (oauth.Client, error)
+}
+
+// Env is what the flows need from the outside world.
+type Env struct {
+	Store *tokenstore.Store
+	HTTP  *http.Client
+	Now   func() time.Time
+	// LockWait bounds the wait for another process's refresh.
+	LockWait time.Duration
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// Load reads the stored login, turning "not found" into exit 3 with the
+// login hint.
+func (e *Env) Load(t Target) (*tokenstore.Record, error) {
+	r, err := e.Store.Load(t.Provider.Name, t.Profile)
+	if errors.Is(err, tokenstore.ErrNotFound) {
+		return nil, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s)", t.Provider.Name, t.Profile).
+			WithHint(exitcode.LoginHint(t.Provider.Name, t.Profile))
+	}
+	return r, err
+}
+
+// Fresh returns a record whose access token is valid for at least minTTL,
+// refreshing it first if needed.
+func (e *Env) Fresh(ctx context.Context, t Target, minTTL time.Duration) (*tokenstore.Record, error) {
+	r, err := e.Load(t)
+	if err != nil {
+		return nil, err
+	}
+	if !r.ExpiresWithin(e.now(), minTTL) {
+		return r, nil
+	}
+	return e.refresh(ctx, t, r, func(cur *tokenstore.Record) bool { return cur.ExpiresWithin(e.now(), minTTL) })
+}
+
+// Refresh refreshes unconditionally, unless another process refreshed the
+// same login while this one waited for the lock.
+func (e *Env) Refresh(ctx context.Context, t Target) (*tokenstore.Record, error) {
+	r, err := e.Load(t)
+	if err != nil {
+		return nil, err
+	}
+	return e.refresh(ctx, t, r, func(cur *tokenstore.Record) bool { return cur.AccessToken == r.AccessToken })
+}
+
+// refresh takes the login's lock, re-reads the record (another process may
+// have refreshed it meanwhile, and refresh tokens may rotate), and refreshes
+// only if still needed. The stored record is replaced only by a successful
+// answer, so a failed refresh loses nothing.
+func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, needed func(*tokenstore.Record) bool) (*tokenstore.Record, error) {
+	if !r.Refreshable() {
+		return nil, e.expired(t, "has no refresh token")
+	}
+	wait := e.LockWait
+	if wait == 0 {
+		wait = time.Minute
+	}
+	lctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	lock, err := e.Store.Lock(lctx, t.Provider.Name, t.Profile)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+
+	cur, err := e.Load(t)
+	if err != nil {
+		return nil, err
+	}
+	if !needed(cur) {
+		return cur, nil
+	}
+	if !cur.Refreshable() {
+		return nil, e.expired(t, "has no refresh token")
+	}
+	client, err := t.Client()
+	if err != nil {
+		return nil, err
+	}
+	tok, err := oauth.Refresh(ctx, e.HTTP, t.Provider, client, t.RedirectURI, cur.RefreshToken)
+	if err != nil {
+		if exitcode.Code(err) == exitcode.LoginNeeded {
+			return nil, e.expired(t, "can no longer be refreshed ("+err.Error()+")")
+		}
+		return nil, err
+	}
+	next := *cur
+	next.AccessToken = tok.AccessToken
+	next.TokenType = tok.TokenType
+	next.Expiry = tok.Expiry
+	next.ObtainedAt = e.now().UTC()
+	if tok.RefreshToken != "" { // rotation; otherwise the old one stays valid
+		next.RefreshToken = tok.RefreshToken
+	}
+	if tok.Scopes != nil {
+		next.Scopes = tok.Scopes
+	}
+	if err := e.Store.Save(&next); err != nil {
+		return nil, fmt.Errorf("refreshed, but could not store the new token: %w", err)
+	}
+	return &next, nil
+}
+
+func (e *Env) expired(t Target, why string) error {
+	return exitcode.Newf(exitcode.LoginNeeded, "the stored %s token (profile %s) %s", t.Provider.Name, t.Profile, why).
+		WithHint(exitcode.LoginHint(t.Provider.Name, t.Profile))
+}
