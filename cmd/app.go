@@ -1,0 +1,178 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/zauth-cli/zauth/pkg/config"
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/keychain"
+	"github.com/zauth-cli/zauth/pkg/oauth"
+	"github.com/zauth-cli/zauth/pkg/paths"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/pkg/trace"
+)
+
+// App holds the streams and the lazily built services shared by commands.
+type App struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	ConfigFile      string
+	InsecureStorage bool
+	Verbose         bool
+
+	cfg   *config.Config
+	store *tokenstore.Store
+}
+
+// Config loads the configuration once.
+func (a *App) Config() (*config.Config, error) {
+	if a.cfg == nil {
+		c, err := config.Load(a.ConfigFile)
+		if err != nil {
+			return nil, err
+		}
+		a.cfg = c
+	}
+	return a.cfg, nil
+}
+
+// Store opens the token store: the OS keychain, or the file backend only
+// when asked for, with a warning every time.
+func (a *App) Store() *tokenstore.Store {
+	if a.store == nil {
+		dir := paths.StateDir()
+		var b keychain.Backend = &keychain.Chunked{Backend: keychain.NewOS(), Limit: keychain.DefaultChunkLimit()}
+		if a.InsecureStorage || os.Getenv("ZAUTH_STORAGE") == "file" {
+			f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+			fmt.Fprintf(a.Err, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
+			b = f
+		}
+		a.store = &tokenstore.Store{Backend: b, Dir: dir}
+	}
+	return a.store
+}
+
+// Env builds the flow environment.
+func (a *App) Env() *session.Env {
+	return &session.Env{Store: a.Store(), HTTP: a.HTTPClient()}
+}
+
+// HTTPClient is the client for provider requests: bounded, and traced with
+// secrets redacted under --verbose or ZAUTH_DEBUG=1.
+func (a *App) HTTPClient() *http.Client {
+	c := &http.Client{Timeout: tokenTimeout()}
+	if a.Verbose || os.Getenv("ZAUTH_DEBUG") == "1" {
+		c.Transport = &trace.Transport{W: a.Err}
+	}
+	return c
+}
+
+// tokenTimeout bounds each request to a provider (ZAUTH_HTTP_TIMEOUT).
+func tokenTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("ZAUTH_HTTP_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Second
+}
+
+// Provider resolves a provider by name with the config applied.
+func (a *App) Provider(name string) (*provider.Provider, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Provider(name)
+}
+
+// Target resolves everything needed to talk to a provider for a profile.
+func (a *App) Target(name, profile string) (session.Target, error) {
+	if err := config.CheckProfile(profile); err != nil {
+		return session.Target{}, err
+	}
+	p, err := a.Provider(name)
+	if err != nil {
+		return session.Target{}, err
+	}
+	redirect, err := a.cfg.RedirectURI(p)
+	if err != nil {
+		return session.Target{}, err
+	}
+	return session.Target{Provider: p, Profile: profile, RedirectURI: redirect,
+		Client: func() (oauth.Client, error) { return a.Client(p) }}, nil
+}
+
+// Client resolves the client id and secret: the secret from the
+// environment, else the keychain.
+func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
+	id, err := a.cfg.ClientID(p)
+	if err != nil {
+		return oauth.Client{}, err
+	}
+	c := oauth.Client{ID: id, Username: a.cfg.Username(p)}
+	if p.ClientAuth == provider.AuthNone {
+		return c, nil
+	}
+	c.Secret, err = a.Secret(p, "client_secret")
+	if err != nil {
+		return c, err
+	}
+	if c.Secret == "" {
+		return c, exitcode.Newf(exitcode.Usage, "no %s %s stored", p.Name, p.SecretName).WithHint(
+			fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s", p.Name, id, config.EnvName(p.Name, "client_secret")))
+	}
+	return c, nil
+}
+
+// Secret returns a client secret ("client_secret" or "api_key") from the
+// environment or the keychain; "" when neither has it.
+func (a *App) Secret(p *provider.Provider, name string) (string, error) {
+	if v := config.Env(p.Name, name); v != "" {
+		return v, nil
+	}
+	v, err := a.Store().Backend.Get(tokenstore.SecretKey(p.Name, name))
+	if err == keychain.ErrNotFound {
+		return "", nil
+	}
+	return v, err
+}
+
+// errIsTerminal reports whether stderr is a terminal (spinner, colours).
+func (a *App) errIsTerminal() bool {
+	f, ok := a.Err.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// providerArg completes and checks the provider argument.
+func providerArg(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return provider.Names(), cobra.ShellCompDirectiveNoFileComp
+}
+
+func addProfileFlag(app *App, c *cobra.Command, profile *string) {
+	c.Flags().StringVarP(profile, "profile", "p", "default", "profile name, to keep several logins to one provider")
+	// Complete the profiles stored for the provider, from the non-secret index.
+	_ = c.RegisterFlagCompletionFunc("profile", func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		entries, _ := (&tokenstore.Store{Dir: paths.StateDir()}).List()
+		var out []cobra.Completion
+		for _, e := range entries {
+			if len(args) == 0 || e.Provider == args[0] {
+				out = append(out, e.Profile)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+}

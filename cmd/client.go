@@ -1,0 +1,254 @@
+package cmd
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/zauth-cli/zauth/pkg/config"
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/keychain"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+)
+
+func newClientCmd(app *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "client",
+		Short: "Configure the OAuth client zauth logs in with",
+		Long: `Configure the OAuth client registered with a provider. The client id and
+username go to the config file; secrets (the Ziina password, the ZBD client
+secret and API key) go to the OS keychain only, read from stdin or a prompt,
+never from a flag.`,
+	}
+	c.AddCommand(newClientSetCmd(app), newClientShowCmd(app), newClientDeleteCmd(app))
+	return c
+}
+
+func newClientSetCmd(app *App) *cobra.Command {
+	var (
+		clientID, username, redirectURI string
+		secretStdin, apiKeyStdin        bool
+	)
+	c := &cobra.Command{
+		Use:   "set <provider> --client-id ID [--username U] [--secret-stdin] [--api-key-stdin]",
+		Short: "Store a client id, and its secret in the keychain",
+		Long: `Store the client id (and Ziina username, redirect URI) in the config file, and
+the secret in the OS keychain. With --secret-stdin the secret is the first line
+of stdin; with --api-key-stdin (ZBD) the API key is the next line. On a
+terminal without those flags, zauth prompts for the secret without echo.`,
+		Example: `  zauth client set ziina --client-id ID --username USER --secret-stdin < password.txt
+  printf '%s\n%s\n' "$ZBD_SECRET" "$ZBD_API_KEY" | zauth client set zbd --client-id ID --secret-stdin --api-key-stdin`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := app.Provider(args[0])
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(clientID) == "" {
+				return exitcode.Newf(exitcode.Usage, "--client-id is required")
+			}
+			if redirectURI != "" {
+				if err := config.CheckRedirectURI(redirectURI); err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+			}
+			in := bufio.NewReader(app.In)
+			var secret, apiKey string
+			switch {
+			case secretStdin:
+				if secret, err = readLine(in, p.SecretName); err != nil {
+					return err
+				}
+			case isTerminal(app.In):
+				if secret, err = prompt(app, p.DisplayName+" "+p.SecretName+" (empty keeps the stored one): "); err != nil {
+					return err
+				}
+			}
+			if apiKeyStdin {
+				if apiKey, err = readLine(in, "API key"); err != nil {
+					return err
+				}
+			}
+			// An empty value removes the key, so an omitted username falls
+			// back to the client id again.
+			values := map[string]string{config.KeyClientID: strings.TrimSpace(clientID)}
+			if p.UsesUsername {
+				values[config.KeyUsername] = username
+			}
+			if redirectURI != "" {
+				values[config.KeyRedirectURI] = redirectURI
+			}
+			store := app.Store()
+			if secret != "" {
+				if err := store.Backend.Set(tokenstore.SecretKey(p.Name, "client_secret"), secret); err != nil {
+					return err
+				}
+			}
+			if apiKey != "" {
+				if err := store.Backend.Set(tokenstore.SecretKey(p.Name, "api_key"), apiKey); err != nil {
+					return err
+				}
+			}
+			if err := app.cfg.Write(p.Name, values); err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Err, "Saved the %s client %s in %s", p.DisplayName, clientID, app.cfg.File)
+			if secret != "" {
+				fmt.Fprintf(app.Err, " and its %s in the %s", p.SecretName, store.Backend.Name())
+			}
+			fmt.Fprintln(app.Err, ".")
+			return nil
+		},
+	}
+	c.Flags().StringVar(&clientID, "client-id", "", "client id issued by the provider")
+	c.Flags().StringVar(&username, "username", "", "Basic-auth username (Ziina; default: the client id)")
+	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "the loopback redirect URI registered with the provider")
+	c.Flags().BoolVar(&secretStdin, "secret-stdin", false, "read the client secret (Ziina: password) from the first line of stdin")
+	c.Flags().BoolVar(&apiKeyStdin, "api-key-stdin", false, "read the project API key (ZBD) from the next line of stdin")
+	return c
+}
+
+func newClientShowCmd(app *App) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:               "show <provider>",
+		Short:             "Show the client settings and whether a secret is stored",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := app.Provider(args[0])
+			if err != nil {
+				return err
+			}
+			redirect, err := app.cfg.RedirectURI(p)
+			if err != nil {
+				return err
+			}
+			secretState := func(name string) (string, error) {
+				if config.Env(p.Name, name) != "" {
+					return "from " + config.EnvName(p.Name, name), nil
+				}
+				_, err := app.Store().Backend.Get(tokenstore.SecretKey(p.Name, name))
+				switch {
+				case errors.Is(err, keychain.ErrNotFound):
+					return "not stored", nil
+				case err != nil:
+					return "", err
+				}
+				return "stored in the " + app.Store().Backend.Name(), nil
+			}
+			out := struct {
+				Provider    string `json:"provider"`
+				ClientID    string `json:"client_id"`
+				Username    string `json:"username,omitempty"`
+				RedirectURI string `json:"redirect_uri"`
+				Secret      string `json:"secret"`
+				APIKey      string `json:"api_key,omitempty"`
+				ConfigFile  string `json:"config_file"`
+			}{Provider: p.Name, RedirectURI: redirect, ConfigFile: app.cfg.File}
+			out.ClientID, _ = app.cfg.ClientID(p)
+			if p.UsesUsername {
+				out.Username = app.cfg.Username(p)
+			}
+			if out.Secret, err = secretState("client_secret"); err != nil {
+				return err
+			}
+			if p.UsesAPIKey {
+				if out.APIKey, err = secretState("api_key"); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return writeJSON(app.Out, out)
+			}
+			fmt.Fprintf(app.Out, "Provider:      %s\nClient ID:     %s\n", out.Provider, orNone(out.ClientID))
+			if p.UsesUsername {
+				fmt.Fprintf(app.Out, "Username:      %s\n", orNone(out.Username))
+			}
+			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", out.Secret)
+			if p.UsesAPIKey {
+				fmt.Fprintf(app.Out, "API key:       %s\n", out.APIKey)
+			}
+			fmt.Fprintf(app.Out, "Config file:   %s\n", out.ConfigFile)
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+func newClientDeleteCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:               "delete <provider>",
+		Short:             "Forget the client settings and secrets (stored logins stay)",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := app.Provider(args[0])
+			if err != nil {
+				return err
+			}
+			b := app.Store().Backend
+			for _, name := range []string{"client_secret", "api_key"} {
+				if err := b.Delete(tokenstore.SecretKey(p.Name, name)); err != nil {
+					return err
+				}
+			}
+			if err := app.cfg.Write(p.Name, map[string]string{config.KeyClientID: "", config.KeyUsername: "", config.KeyRedirectURI: ""}); err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Err, "Deleted the %s client settings and secrets.\n", p.DisplayName)
+			return nil
+		},
+	}
+}
+
+// readLine reads one line of stdin, without its line ending.
+func readLine(r *bufio.Reader, what string) (string, error) {
+	line, err := r.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", exitcode.Newf(exitcode.Usage, "expected the %s on stdin, got nothing", what)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", exitcode.Newf(exitcode.Usage, "the %s read from stdin is empty", what)
+	}
+	return line, nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// prompt reads a secret from the terminal without echo.
+func prompt(app *App, label string) (string, error) {
+	fmt.Fprint(app.Err, label)
+	b, err := term.ReadPassword(int(app.In.(*os.File).Fd()))
+	fmt.Fprintln(app.Err)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return s
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

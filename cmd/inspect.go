@@ -1,0 +1,132 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/jwt"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+)
+
+// inspection is the `inspect --json` document; its field names are stable.
+type inspection struct {
+	Provider    string       `json:"provider"`
+	Profile     string       `json:"profile"`
+	ClientID    string       `json:"client_id"`
+	Scopes      []string     `json:"scopes"`
+	TokenType   string       `json:"token_type"`
+	ObtainedAt  time.Time    `json:"obtained_at"`
+	ExpiresAt   *time.Time   `json:"expires_at"`
+	ExpiresIn   *int64       `json:"expires_in_seconds"` // negative once expired
+	Expired     bool         `json:"expired"`
+	Refreshable bool         `json:"refreshable"`
+	JWT         *jwt.Decoded `json:"jwt,omitempty"` // decoded, not verified
+	AccessToken string       `json:"access_token,omitempty"`
+	Remote      any          `json:"remote,omitempty"`
+}
+
+func newInspectCmd(app *App) *cobra.Command {
+	var (
+		profile   string
+		asJSON    bool
+		showToken bool
+		remote    bool
+	)
+	c := &cobra.Command{
+		Use:   "inspect <provider>",
+		Short: "Show what is stored for a login (the token itself only with --show-token)",
+		Long: `Show the stored login: client id, scopes, token type, when it was obtained and
+when it expires, whether it can be refreshed, and, when the access token is a
+JWT, its decoded header and claims (not verified). --remote asks the provider
+who the token belongs to.`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			env := app.Env()
+			r, err := env.Load(t)
+			if err != nil {
+				return err
+			}
+			in := inspect(r, time.Now())
+			if showToken {
+				in.AccessToken = r.AccessToken
+			}
+			if remote {
+				if r, err = env.Fresh(c.Context(), t, 0); err != nil {
+					return err
+				}
+				if in.Remote, err = app.remoteIdentity(c.Context(), t, r); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return writeJSON(app.Out, in)
+			}
+			printInspection(app, in)
+			return nil
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&showToken, "show-token", false, "include the access token")
+	c.Flags().BoolVar(&remote, "remote", false, "ask the provider who the token belongs to")
+	return c
+}
+
+func inspect(r *tokenstore.Record, now time.Time) inspection {
+	in := inspection{Provider: r.Provider, Profile: r.Profile, ClientID: r.ClientID, Scopes: nonNil(r.Scopes),
+		TokenType: r.TokenType, ObtainedAt: r.ObtainedAt.UTC(), ExpiresAt: timePtr(r.Expiry), Refreshable: r.Refreshable()}
+	if !r.Expiry.IsZero() {
+		secs := int64(r.Expiry.Sub(now).Seconds())
+		in.ExpiresIn = &secs
+		in.Expired = secs <= 0
+	}
+	if d, ok := jwt.Decode(r.AccessToken); ok {
+		in.JWT = d
+	}
+	return in
+}
+
+func printInspection(app *App, in inspection) {
+	w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, v) }
+	row("Provider", in.Provider)
+	row("Profile", in.Profile)
+	row("Client ID", in.ClientID)
+	row("Scopes", strings.Join(in.Scopes, " "))
+	row("Token type", in.TokenType)
+	row("Obtained at", in.ObtainedAt.Local().Format(time.RFC3339))
+	exp := "unknown"
+	if in.ExpiresAt != nil {
+		exp = in.ExpiresAt.Local().Format(time.RFC3339) + " (" + expiresText(*in.ExpiresAt, time.Now()) + ")"
+	}
+	row("Expires at", exp)
+	row("Refreshable", yesNo(in.Refreshable))
+	if in.AccessToken != "" {
+		row("Access token", in.AccessToken)
+	}
+	w.Flush()
+	if in.JWT != nil {
+		fmt.Fprintln(app.Out, "\nAccess token is a JWT (decoded, signature NOT verified):")
+		writeJSON(app.Out, in.JWT)
+	}
+	if in.Remote != nil {
+		fmt.Fprintln(app.Out, "\nProvider says:")
+		writeJSON(app.Out, in.Remote)
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

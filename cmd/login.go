@@ -1,0 +1,94 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/browseropen"
+	"github.com/zauth-cli/zauth/pkg/config"
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/progress"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/session"
+)
+
+func newLoginCmd(app *App) *cobra.Command {
+	var (
+		profile     string
+		scopes      []string
+		noBrowser   bool
+		port        int
+		redirectURI string
+		timeout     time.Duration
+	)
+	c := &cobra.Command{
+		Use:   "login <provider>",
+		Short: "Log in through the browser and store the tokens in the keychain",
+		Long: `Log in to a provider: zauth listens on the registered loopback redirect URI,
+opens the consent page in your browser, exchanges the returned code (PKCE) and
+stores the tokens in the OS keychain.
+
+Scopes can be written as a+b, a,b, "a b" or as repeated --scope flags.
+Requesting offline_access from Ziina adds prompt=consent, which Ziina needs to
+issue a refresh token.
+
+On a host without a browser (SSH), use --no-browser: open the printed URL
+anywhere, then paste the URL you are redirected to.`,
+		Example: `  zauth login ziina --scope write_refunds+offline_access
+  zauth login zbd --scope user,wallet
+  zauth login ziina --profile work --no-browser --port 9000`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			if c.Flags().Changed("redirect-uri") && c.Flags().Changed("port") {
+				return exitcode.Newf(exitcode.Usage, "use either --port or --redirect-uri, not both")
+			}
+			if redirectURI != "" {
+				if err := config.CheckRedirectURI(redirectURI); err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+				t.RedirectURI = redirectURI
+			}
+			if c.Flags().Changed("port") {
+				if t.RedirectURI, err = config.WithPort(t.RedirectURI, port); err != nil {
+					return exitcode.New(exitcode.Usage, err)
+				}
+			}
+			want := provider.ParseScopes(scopes)
+			if len(want) == 0 {
+				want = app.cfg.DefaultScopes(t.Provider)
+			}
+			terminal := app.errIsTerminal()
+			r, err := app.Env().Login(c.Context(), t, session.LoginOptions{
+				Scopes:    want,
+				Timeout:   timeout,
+				NoBrowser: noBrowser,
+				Paste:     app.In,
+				Open:      func(u string) error { return browseropen.Open(u, app.Err) },
+				Status:    app.Err,
+				Waiting: func(deadline time.Time) func() {
+					return progress.Wait(app.Err, terminal, "Waiting for the browser to come back…", deadline)
+				},
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Err, "Logged in to %s (profile %s): %s.\n", t.Provider.DisplayName, r.Profile, summary(r))
+			return nil
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	c.Flags().StringArrayVarP(&scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: the configured scopes)")
+	c.Flags().BoolVar(&noBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
+	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider)")
+	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default http://127.0.0.1:8976/callback)")
+	c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
+	_ = c.RegisterFlagCompletionFunc("scope", scopeCompletion(app))
+	return c
+}

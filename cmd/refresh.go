@@ -1,0 +1,31 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newRefreshCmd(app *App) *cobra.Command {
+	var profile string
+	c := &cobra.Command{
+		Use:               "refresh <provider>",
+		Short:             "Refresh the stored access token now",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			r, err := app.Env().Refresh(c.Context(), t)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Err, "Refreshed %s (profile %s): %s.\n", t.Provider.DisplayName, r.Profile, summary(r))
+			return nil
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	return c
+}

@@ -1,0 +1,86 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/provider"
+)
+
+func newScopesCmd(app *App) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:               "scopes [<provider>]",
+		Short:             "List the scopes each provider offers",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			names := provider.Names()
+			if len(args) == 1 {
+				names = args[:1]
+			}
+			type entry struct {
+				Provider string           `json:"provider"`
+				Scopes   []provider.Scope `json:"scopes"`
+			}
+			var out []entry
+			for _, n := range names {
+				p, err := app.Provider(n)
+				if err != nil {
+					return err
+				}
+				out = append(out, entry{p.Name, p.Scopes})
+			}
+			if asJSON {
+				return writeJSON(app.Out, out)
+			}
+			w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+			for i, e := range out {
+				if len(out) > 1 {
+					if i > 0 {
+						fmt.Fprintln(w)
+					}
+					fmt.Fprintf(w, "%s:\n", e.Provider)
+				}
+				for _, s := range e.Scopes {
+					fmt.Fprintf(w, "  %s\t%s\n", s.Name, s.Description)
+					if len(s.Covers) > 0 {
+						fmt.Fprintf(w, "  \t  covers: %s\n", strings.Join(s.Covers, ", "))
+					}
+				}
+			}
+			return w.Flush()
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+// scopeCompletion completes --scope values from the provider's catalogue,
+// also after a '+' or ',' (write_refunds+<TAB>).
+func scopeCompletion(app *App) func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		p, ok := provider.Lookup(args[0])
+		if !ok {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		prefix, partial := "", toComplete
+		if i := strings.LastIndexAny(toComplete, "+,"); i >= 0 {
+			prefix, partial = toComplete[:i+1], toComplete[i+1:]
+		}
+		have := provider.ParseScopes([]string{prefix})
+		var out []cobra.Completion
+		for _, s := range p.Scopes {
+			if strings.HasPrefix(s.Name, partial) && !contains(have, s.Name) {
+				out = append(out, cobra.CompletionWithDesc(prefix+s.Name, s.Description))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+}

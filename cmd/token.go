@@ -1,0 +1,124 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
+)
+
+var tokenFormats = []string{"raw", "header", "json", "env"}
+
+func newTokenCmd(app *App) *cobra.Command {
+	var (
+		profile string
+		minTTL  time.Duration
+		format  string
+	)
+	c := &cobra.Command{
+		Use:   "token <provider>",
+		Short: "Print a valid access token, refreshing it first if it is about to expire",
+		Long: `Print the stored access token on stdout, for scripts. When it expires within
+--min-ttl, zauth refreshes it first (once, even when many zauth processes ask at
+the same time) and stores the result.
+
+Formats:
+  raw     the token and a newline (default)
+  header  Authorization: <type> <token>
+  json    {"access_token", "token_type", "expires_at", "scopes"}
+  env     ZAUTH_ACCESS_TOKEN=<token>, for eval`,
+		Example: `  curl -H "Authorization: Bearer $(zauth token ziina)" https://api-v2.ziina.com/api/account
+  curl -H "$(zauth token ziina --format header)" https://api-v2.ziina.com/api/account
+  eval "$(zauth token zbd --format env)"`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			if !contains(tokenFormats, format) {
+				return exitcode.Newf(exitcode.Usage, "unknown --format %q; use one of %s", format, strings.Join(tokenFormats, ", "))
+			}
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			r, err := app.Env().Fresh(c.Context(), t, minTTL)
+			if err != nil {
+				return err
+			}
+			return printToken(app, r, format)
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	c.Flags().DurationVar(&minTTL, "min-ttl", 60*time.Second, "refresh first when the token expires within this long")
+	c.Flags().StringVarP(&format, "format", "f", "raw", "output format: raw, header, json or env")
+	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(tokenFormats, cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+func printToken(app *App, r *tokenstore.Record, format string) error {
+	switch format {
+	case "header":
+		_, err := fmt.Fprintf(app.Out, "Authorization: %s %s\n", headerType(r.TokenType), r.AccessToken)
+		return err
+	case "json":
+		out := struct {
+			AccessToken string     `json:"access_token"`
+			TokenType   string     `json:"token_type"`
+			ExpiresAt   *time.Time `json:"expires_at"`
+			Scopes      []string   `json:"scopes"`
+		}{r.AccessToken, r.TokenType, timePtr(r.Expiry), nonNil(r.Scopes)}
+		return writeJSON(app.Out, out)
+	case "env":
+		_, err := fmt.Fprintf(app.Out, "ZAUTH_ACCESS_TOKEN=%s\n", shellQuote(r.AccessToken))
+		return err
+	}
+	_, err := fmt.Fprintln(app.Out, r.AccessToken)
+	return err
+}
+
+// headerType normalises the token type's case for the Authorization header
+// ("bearer" from some servers is valid but unusual).
+func headerType(t string) string {
+	if t == "" || strings.EqualFold(t, "bearer") {
+		return "Bearer"
+	}
+	return t
+}
+
+// shellQuote quotes s for POSIX shells unless it is plainly safe.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~+/=:", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
