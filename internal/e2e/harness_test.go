@@ -349,3 +349,5 @@ func setRaw(t *testing.T, h *harness, profile, data string) {
 		t.Fatal(err)
 	}
 }
+
+func sleep() { time.Sleep(100 * time.Millisecond) }
