@@ -97,6 +97,7 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request) {
 	code := random()
 	s.mu.Lock()
 	s.codes[code] = &grant{authRequest: req, issued: s.now()}
+	s.secrets = append(s.secrets, code)
 	s.mu.Unlock()
 	s.redirect(w, r, req.redirectURI, req.state, url.Values{"code": {code}})
 }

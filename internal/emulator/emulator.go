@@ -96,6 +96,7 @@ type Server struct {
 	tokenReqs    int
 	refreshReqs  int
 	lastAuth     url.Values
+	secrets      []string // every code, token and verifier seen
 }
 
 // New starts an emulator on 127.0.0.1.
@@ -180,6 +181,15 @@ func (s *Server) InjectTokenFault(f Fault) {
 // SetNow replaces the clock used for code and token expiry.
 func (s *Server) SetNow(now func() time.Time) { s.mu.Lock(); defer s.mu.Unlock(); s.now = now }
 
+// Secrets lists every authorization code, access and refresh token the
+// emulator issued and every code_verifier it received, for tests that
+// check none of them leaks.
+func (s *Server) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.DeleteFunc(slices.Clone(s.secrets), func(v string) bool { return v == "" })
+}
+
 // RevokeAllRefreshTokens makes every later refresh fail with invalid_grant.
 func (s *Server) RevokeAllRefreshTokens() {
 	s.mu.Lock()
@@ -206,6 +216,7 @@ func (s *Server) issue(scopes []string, withRefresh bool, ttl time.Duration, red
 		refresh = random()
 		s.refresh[refresh] = t
 	}
+	s.secrets = append(s.secrets, access, refresh)
 	return access, refresh
 }
 

@@ -120,6 +120,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (url.Value
 func (s *Server) codeGrant(w http.ResponseWriter, p url.Values) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.secrets = append(s.secrets, p.Get("code_verifier"))
 	g, ok := s.codes[p.Get("code")]
 	switch {
 	case !ok || g.used:

@@ -77,6 +77,9 @@ func (k *OS) Delete(key string) error {
 // call runs op with the timeout. On timeout the goroutine is abandoned: the
 // process is about to exit with an error anyway.
 func (k *OS) call(what string, op func() error) error {
+	if err := precheck(); err != nil {
+		return Unavailable(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- op() }()
 	timer := time.NewTimer(k.Timeout)
