@@ -28,7 +28,9 @@ func TestCallbackRejections(t *testing.T) {
 		{name: "wrong iss", query: func(s, i string) string { return "code=c&state=" + s + "&iss=https%3A%2F%2Fevil.test" }, status: 400, settles: true, code: 1, msg: "possible mix-up attack"},
 		{name: "missing iss", query: func(s, i string) string { return "code=c&state=" + s }, status: 400, settles: true, code: 1, msg: "no iss parameter"},
 		{name: "missing code", query: func(s, i string) string { return "state=" + s + "&iss=" + i }, status: 400, settles: true, code: 1, msg: "neither a code nor an error"},
-		{name: "provider error", query: func(s, i string) string { return "error=server_error&error_description=try+later&state=" + s + "&iss=" + i }, status: 400, settles: true, code: 4, msg: "internal error (server_error): try later"},
+		{name: "provider error", query: func(s, i string) string {
+			return "error=server_error&error_description=try+later&state=" + s + "&iss=" + i
+		}, status: 400, settles: true, code: 4, msg: "internal error (server_error): try later"},
 		{name: "invalid scope", query: func(s, i string) string { return "error=invalid_scope&state=" + s + "&iss=" + i }, status: 400, settles: true, code: 2, msg: "rejected the requested scopes"},
 		{name: "wrong host", query: func(s, i string) string { return "code=c&state=" + s + "&iss=" + i }, host: "attacker.test:80", status: 400},
 		{name: "wrong path", query: func(s, i string) string { return "code=c&state=" + s + "&iss=" + i }, path: "/other", status: 404},
