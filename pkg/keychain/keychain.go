@@ -58,7 +58,18 @@ func (k *OS) Name() string { return "OS keychain" }
 
 func (k *OS) Get(key string) (string, error) {
 	var v string
-	err := k.call("read", func() (err error) { v, err = keyring.Get(k.Service, key); return })
+	err := k.call("read", func() error {
+		if val, found, ok := fastGet(k.Service, key); ok {
+			if !found {
+				return keyring.ErrNotFound
+			}
+			v = val
+			return nil
+		}
+		var err error
+		v, err = keyring.Get(k.Service, key)
+		return err
+	})
 	return v, err
 }
 

@@ -182,3 +182,20 @@ func requireSecretService(t *testing.T) {
 		t.Fatal("no D-Bus session: run the tests through scripts/test.sh")
 	}
 }
+
+// TestFastGetMatchesGoKeyring: the lean read path finds what go-keyring
+// stored, and says "absent" only when it is.
+func TestFastGetMatchesGoKeyring(t *testing.T) {
+	requireSecretService(t)
+	if err := keyring.Set("zauth-test-fast", "k1", "value-1"); err != nil {
+		t.Fatal(err)
+	}
+	defer keyring.Delete("zauth-test-fast", "k1")
+	v, found, ok := fastGet("zauth-test-fast", "k1")
+	if !ok || !found || v != "value-1" {
+		t.Fatalf("fastGet = %q found=%v ok=%v", v, found, ok)
+	}
+	if _, found, ok := fastGet("zauth-test-fast", "absent"); !ok || found {
+		t.Fatalf("fastGet absent: found=%v ok=%v", found, ok)
+	}
+}

@@ -199,17 +199,20 @@ func suffix(app string) string {
 	return " to " + app
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+// pageTmpl is parsed on first use, not at start-up of every zauth command.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>zauth: {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>
 `))
+})
 
 // page writes a small HTML page; it never contains the code.
 func page(w http.ResponseWriter, status int, title, text string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	pageTmpl.Execute(w, struct{ Title, Text string }{title, text})
+	pageTmpl().Execute(w, struct{ Title, Text string }{title, text})
 }
 
 // Close stops the listener and frees the port, letting an answer in
