@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"syscall"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -141,6 +144,17 @@ func TestTokenFailuresKeepRecord(t *testing.T) {
 		{"negative expires_in", func(h *harness) {
 			h.emu.InjectTokenFault(emulator.Fault{Status: 200, Body: `{"access_token":"x","expires_in":-5}`, ContentType: "application/json"})
 		}, 4, []string{"not a plausible lifetime"}},
+		{"absurd expires_in", func(h *harness) {
+			h.emu.InjectTokenFault(emulator.Fault{Status: 200, Body: `{"access_token":"x","expires_in":99999999999}`, ContentType: "application/json"})
+		}, 4, []string{"not a plausible lifetime"}},
+		{"huge body", func(h *harness) {
+			h.emu.InjectTokenFault(emulator.Fault{Status: 200, Body: `{"access_token":"` + strings.Repeat("a", 2<<20) + `"}`, ContentType: "application/json"})
+		}, 4, []string{"more than 1048576 bytes"}},
+		{"TLS error", func(h *harness) {
+			srv := httptest.NewTLSServer(http.NotFoundHandler()) // a certificate nobody trusts
+			t.Cleanup(srv.Close)
+			h.setenv("ZAUTH_ZIINA_TOKEN_URL=" + srv.URL + "/token")
+		}, 4, []string{"cannot reach Ziina token endpoint", "certificate"}},
 		{"timeout", func(h *harness) {
 			h.setenv("ZAUTH_HTTP_TIMEOUT=300ms")
 			h.emu.InjectTokenFault(emulator.Fault{Hang: true})
@@ -204,4 +218,30 @@ func TestRefreshCommand(t *testing.T) {
 		t.Errorf("refresh did not replace the token, or printed it")
 	}
 	h.run("", "refresh", "zbd", "--profile", "other").expect(t, 3, "not logged in to zbd (profile other)", "zauth login zbd --profile other")
+}
+
+// TestInterruptedRefresh: SIGTERM while the provider is slow leaves the
+// record as it was and no lock behind.
+func TestInterruptedRefresh(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	h.setupClient()
+	h.seedExpired("default")
+	before := h.rawRecord("default")
+	h.emu.InjectTokenFault(emulator.Fault{Hang: true})
+	s := h.start("token", "ziina")
+	for range 100 {
+		if h.emu.TokenRequests() > 0 {
+			break
+		}
+		sleep()
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.wait(t).expect(t, 130, "interrupted")
+	if h.rawRecord("default") != before {
+		t.Error("an interrupted refresh changed the record")
+	}
+	r := h.run("", "token", "ziina") // the lock is free again
+	if r.code != 0 || strings.TrimSpace(r.stdout) == "" {
+		t.Fatalf("token after an interrupted refresh: %+v", r)
+	}
 }
