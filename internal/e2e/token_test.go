@@ -1,14 +1,14 @@
 package e2e
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"syscall"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
