@@ -54,3 +54,14 @@ func (s *Server) zbdData(scope string) http.HandlerFunc {
 		}
 	}
 }
+
+// userinfo is the OpenID Connect userinfo endpoint of the generic server.
+func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if known, _ := s.valid(tok, ""); !ok || !known {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		writeJSON(w, 401, map[string]string{"error": "invalid_token"})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"sub": "user-42", "name": "Ada Example", "email": "ada@example.test"})
+}

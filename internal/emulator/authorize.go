@@ -32,7 +32,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	challenge, method := q.Get("code_challenge"), q.Get("code_challenge_method")
-	if challenge == "" && s.kind == ZBD {
+	if challenge == "" && s.kind != Ziina {
 		fail("invalid_request", "PKCE code_challenge is required")
 		return
 	}
@@ -58,7 +58,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	consentPage.Execute(w, map[string]any{
-		"Provider": map[Kind]string{Ziina: "Ziina", ZBD: "ZBD"}[s.kind],
+		"Provider": map[Kind]string{Ziina: "Ziina", ZBD: "ZBD", Generic: "Example"}[s.kind],
 		"Action":   s.paths().auth + "/decision", "Interaction": id, "Scopes": scopes, "Auto": s.opts.AutoSubmit,
 	})
 }
@@ -107,17 +107,17 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, redirectURI, s
 	if state != "" {
 		v.Set("state", state)
 	}
-	if s.kind == Ziina {
+	if s.Issuer != "" {
 		v.Set("iss", s.Issuer)
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s?%s", redirectURI, v.Encode()), http.StatusSeeOther)
 }
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                         s.Issuer,
-		"authorization_endpoint":                         s.URL + "/oidc/auth",
-		"token_endpoint":                                 s.URL + "/oidc/token",
+		"authorization_endpoint":                         s.AuthURL(),
+		"token_endpoint":                                 s.TokenURL(),
 		"userinfo_endpoint":                              s.URL + "/oidc/me",
 		"jwks_uri":                                       s.URL + "/oidc/jwks",
 		"end_session_endpoint":                           s.URL + "/oidc/session/end",
@@ -127,5 +127,15 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		"code_challenge_methods_supported":               []string{"S256"},
 		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"},
 		"authorization_response_iss_parameter_supported": true,
-	})
+	}
+	if s.kind == Generic {
+		doc["userinfo_endpoint"] = s.URL + "/userinfo"
+		doc["revocation_endpoint"] = s.URL + "/revoke"
+		doc["introspection_endpoint"] = s.URL + "/introspect"
+		doc["scopes_supported"] = s.catalogue()
+		doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_basic", "client_secret_post"}
+		delete(doc, "jwks_uri")
+		delete(doc, "end_session_endpoint")
+	}
+	writeJSON(w, http.StatusOK, doc)
 }

@@ -25,6 +25,10 @@ type Kind string
 const (
 	Ziina Kind = "ziina"
 	ZBD   Kind = "zbd"
+	// Generic follows the standards only: RFC 6749 with PKCE, RFC 8414 and
+	// OpenID discovery, RFC 9207 iss, RFC 7009 revocation, RFC 7662
+	// introspection, and a userinfo endpoint.
+	Generic Kind = "generic"
 )
 
 // Options configure an emulator.
@@ -97,6 +101,7 @@ type Server struct {
 	refreshReqs  int
 	lastAuth     url.Values
 	secrets      []string // every code, token and verifier seen
+	revoked      int
 }
 
 // New starts an emulator on 127.0.0.1.
@@ -118,16 +123,23 @@ func New(kind Kind, opts Options) *Server {
 	mux.HandleFunc("GET "+p.auth, s.authorize)
 	mux.HandleFunc("POST "+p.auth+"/decision", s.decision)
 	mux.HandleFunc("POST "+p.token, s.tokenEndpoint)
-	if kind == Ziina {
+	switch kind {
+	case Ziina:
 		mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.discovery)
 		mux.HandleFunc("GET /api/account", s.account)
-	} else {
+	case ZBD:
 		mux.HandleFunc("GET /v1/oauth2/user", s.zbdData("user"))
 		mux.HandleFunc("GET /v1/oauth2/wallet", s.zbdData("wallet"))
+	case Generic:
+		mux.HandleFunc("GET /.well-known/oauth-authorization-server", s.discovery)
+		mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
+		mux.HandleFunc("POST /revoke", s.revoke)
+		mux.HandleFunc("POST /introspect", s.introspect)
+		mux.HandleFunc("GET /userinfo", s.userinfo)
 	}
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
-	if kind == Ziina {
+	if kind != ZBD {
 		s.Issuer = s.URL
 	}
 	return s
@@ -136,10 +148,13 @@ func New(kind Kind, opts Options) *Server {
 type paths struct{ auth, token string }
 
 func (s *Server) paths() paths {
-	if s.kind == Ziina {
+	switch s.kind {
+	case Ziina:
 		return paths{"/oidc/auth", "/oidc/token"}
+	case ZBD:
+		return paths{"/v1/oauth2/authorize", "/v1/oauth2/token"}
 	}
-	return paths{"/v1/oauth2/authorize", "/v1/oauth2/token"}
+	return paths{"/authorize", "/token"}
 }
 
 // Close stops the server.
@@ -154,6 +169,9 @@ func (s *Server) APIURL() string {
 	}
 	return s.URL
 }
+
+// RevokedTokens counts tokens revoked through the revocation endpoint.
+func (s *Server) RevokedTokens() int { s.mu.Lock(); defer s.mu.Unlock(); return s.revoked }
 
 // TokenRequests counts requests to the token endpoint.
 func (s *Server) TokenRequests() int { s.mu.Lock(); defer s.mu.Unlock(); return s.tokenReqs }
@@ -243,24 +261,27 @@ func s256(verifier string) string {
 
 // catalogue is each provider's scope list.
 func (s *Server) catalogue() []string {
-	if s.kind == Ziina {
+	switch s.kind {
+	case Ziina:
 		return []string{"write_payment_intents", "write_refunds", "write_webhooks", "write_transfers", "offline_access", "read_account"}
+	case ZBD:
+		return []string{"user", "wallet"}
 	}
-	return []string{"user", "wallet"}
+	return []string{"openid", "profile", "email", "read", "write", "offline_access"}
 }
 
 func (s *Server) parseScopes(raw string) []string {
-	if s.kind == Ziina {
-		return strings.Fields(raw)
+	if s.kind == ZBD {
+		return strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' })
 	}
-	return strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' })
+	return strings.Fields(raw)
 }
 
 func (s *Server) joinScopes(scopes []string) string {
-	if s.kind == Ziina {
-		return strings.Join(scopes, " ")
+	if s.kind == ZBD {
+		return strings.Join(scopes, ",")
 	}
-	return strings.Join(scopes, ",")
+	return strings.Join(scopes, " ")
 }
 
 func hasScope(scopes []string, want string) bool { return slices.Contains(scopes, want) }

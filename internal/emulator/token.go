@@ -83,6 +83,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (url.Value
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 	params := url.Values{}
+	if s.kind == Generic {
+		return s.genericClient(w, r, mt, body)
+	}
 	if s.kind == Ziina {
 		if mt != "application/x-www-form-urlencoded" {
 			oauthError(w, 400, "invalid_request", "only application/x-www-form-urlencoded bodies are accepted")
@@ -140,7 +143,7 @@ func (s *Server) codeGrant(w http.ResponseWriter, p url.Values) {
 		return
 	}
 	g.used = true
-	withRefresh := s.kind == ZBD || hasScope(g.scopes, "offline_access")
+	withRefresh := s.kind != Ziina || hasScope(g.scopes, "offline_access")
 	access, refresh := s.issue(g.scopes, withRefresh, s.opts.AccessTTL, g.redirectURI)
 	s.respond(w, access, refresh, g.scopes)
 }
@@ -185,4 +188,62 @@ func (s *Server) respond(w http.ResponseWriter, access, refresh string, scopes [
 		}
 	}
 	writeJSON(w, 200, out)
+}
+
+// genericClient accepts a form body with client_secret_basic or
+// client_secret_post (RFC 6749 §2.3.1).
+func (s *Server) genericClient(w http.ResponseWriter, r *http.Request, mediaType string, body []byte) (url.Values, bool) {
+	if mediaType != "application/x-www-form-urlencoded" {
+		oauthError(w, 400, "invalid_request", "only application/x-www-form-urlencoded bodies are accepted")
+		return nil, false
+	}
+	params, _ := url.ParseQuery(string(body))
+	id, secret := params.Get("client_id"), params.Get("client_secret")
+	if user, pass, ok := r.BasicAuth(); ok {
+		id, _ = url.QueryUnescape(user)
+		secret, _ = url.QueryUnescape(pass)
+	}
+	if id != s.opts.ClientID || secret != s.opts.ClientSecret {
+		oauthError(w, 401, "invalid_client", "client authentication failed")
+		return nil, false
+	}
+	return params, true
+}
+
+// revoke is RFC 7009: the token stops working; unknown tokens are fine.
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
+	params, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	tok := params.Get("token")
+	s.mu.Lock()
+	if _, ok := s.refresh[tok]; ok {
+		delete(s.refresh, tok)
+		s.revoked++
+	}
+	if _, ok := s.access[tok]; ok {
+		delete(s.access, tok)
+		s.revoked++
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+}
+
+// introspect is RFC 7662.
+func (s *Server) introspect(w http.ResponseWriter, r *http.Request) {
+	params, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	t, known := s.access[params.Get("token")]
+	active := known && s.now().Before(t.expires)
+	s.mu.Unlock()
+	if !active {
+		writeJSON(w, 200, map[string]any{"active": false})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"active": true, "scope": s.joinScopes(t.scopes), "client_id": s.opts.ClientID,
+		"sub": "user-42", "exp": t.expires.Unix(), "token_type": "Bearer"})
 }
