@@ -6,9 +6,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,15 +73,19 @@ func (c *Config) get(providerName, key string) string {
 	return strings.TrimSpace(c.v.GetString(providerName + "." + key))
 }
 
-// Provider returns a built-in provider with its endpoint overrides applied
-// and checked.
+// Provider returns a built-in provider, or one defined in the config file's
+// providers block, with its endpoint overrides applied and checked.
 func (c *Config) Provider(name string) (*provider.Provider, error) {
 	p, ok := provider.Lookup(name)
 	if !ok {
-		return nil, exitcode.Newf(exitcode.Usage, "unknown provider %q; known providers: %s", name, strings.Join(provider.Names(), ", "))
+		if p, ok = c.custom(strings.ToLower(name)); !ok {
+			return nil, exitcode.Newf(exitcode.Usage, "unknown provider %q; known providers: %s", name, strings.Join(c.ProviderNames(), ", ")).
+				WithHint("define one with `zauth providers add NAME --issuer URL`")
+		}
 	}
 	for key, field := range map[string]*string{
 		KeyAuthURL: &p.AuthURL, KeyTokenURL: &p.TokenURL, KeyIssuer: &p.Issuer, KeyAPIURL: &p.APIURL,
+		"revocation_url": &p.RevocationURL, "introspection_url": &p.IntrospectionURL, "userinfo_url": &p.UserinfoURL,
 	} {
 		if v := c.get(p.Name, key); v != "" {
 			*field = v
@@ -89,6 +95,58 @@ func (c *Config) Provider(name string) (*provider.Provider, error) {
 		return nil, exitcode.New(exitcode.Usage, err)
 	}
 	return p, nil
+}
+
+// ProviderNames lists the built-in and the configured providers, sorted.
+func (c *Config) ProviderNames() []string {
+	names := provider.Names()
+	for name := range c.v.GetStringMap("providers") {
+		if _, builtin := provider.Lookup(name); !builtin {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// custom builds a provider from the config file's providers.<name> block:
+// the same fields the built-in definitions set.
+func (c *Config) custom(name string) (*provider.Provider, bool) {
+	key := "providers." + name
+	if !c.v.IsSet(key) {
+		return nil, false
+	}
+	p := provider.Custom(name)
+	str := func(k string, into *string) {
+		if v := strings.TrimSpace(c.v.GetString(key + "." + k)); v != "" {
+			*into = v
+		}
+	}
+	str("display_name", &p.DisplayName)
+	str("auth_url", &p.AuthURL)
+	str("token_url", &p.TokenURL)
+	str("issuer", &p.Issuer)
+	str("api_url", &p.APIURL)
+	str("revocation_url", &p.RevocationURL)
+	str("introspection_url", &p.IntrospectionURL)
+	str("userinfo_url", &p.UserinfoURL)
+	str("scope_separator", &p.ScopeSeparator)
+	str("pkce", &p.PKCE)
+	var auth, body string
+	str("client_auth", &auth)
+	str("token_body", &body)
+	if auth != "" {
+		p.ClientAuth = provider.ClientAuth(auth)
+	}
+	if body != "" {
+		p.TokenBody = provider.BodyEncoding(body)
+	}
+	p.IssOnRedirect = c.v.GetBool(key + ".iss_on_redirect")
+	scopes := c.v.GetStringMapString(key + ".scopes")
+	for _, n := range slices.Sorted(maps.Keys(scopes)) {
+		p.Scopes = append(p.Scopes, provider.Scope{Name: n, Description: scopes[n]})
+	}
+	return p, true
 }
 
 // ClientID returns the configured client id, or a usage error saying how to

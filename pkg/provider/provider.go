@@ -45,11 +45,13 @@ type Provider struct {
 	Name        string `json:"name"`
 	DisplayName string `json:"display_name"`
 
-	AuthURL       string `json:"auth_url"`
-	TokenURL      string `json:"token_url"`
-	Issuer        string `json:"issuer,omitempty"`
-	APIURL        string `json:"api_url,omitempty"`
-	RevocationURL string `json:"revocation_url,omitempty"`
+	AuthURL          string `json:"auth_url"`
+	TokenURL         string `json:"token_url"`
+	Issuer           string `json:"issuer,omitempty"`
+	APIURL           string `json:"api_url,omitempty"`
+	RevocationURL    string `json:"revocation_url,omitempty"`
+	IntrospectionURL string `json:"introspection_url,omitempty"`
+	UserinfoURL      string `json:"userinfo_url,omitempty"`
 
 	// DefaultRedirectURI is used when no redirect_uri is configured.
 	DefaultRedirectURI string `json:"default_redirect_uri"`
@@ -60,9 +62,10 @@ type Provider struct {
 
 	ClientAuth ClientAuth   `json:"client_auth"`
 	TokenBody  BodyEncoding `json:"token_body"`
-	// PKCERequired: the provider refuses requests without S256 PKCE. zauth
-	// sends S256 to every provider; this only documents the provider.
-	PKCERequired bool `json:"pkce_required"`
+	// PKCE is "required" (the provider refuses requests without it), "s256"
+	// (sent, as zauth does for every provider that does not forbid it) or
+	// "off" (for a server that rejects the parameters).
+	PKCE string `json:"pkce"`
 	// IssOnRedirect: the provider adds iss to the redirect (RFC 9207), and a
 	// callback without it, or with another value, is rejected.
 	IssOnRedirect bool `json:"iss_on_redirect"`
@@ -122,9 +125,13 @@ func (p *Provider) JoinScopes(scopes []string) string {
 // Validate checks that every endpoint is an absolute https URL, or http on a
 // loopback host (sandboxes and tests).
 func (p *Provider) Validate() error {
+	if err := p.checkEnums(); err != nil {
+		return err
+	}
 	for _, e := range []struct{ key, val string }{
 		{"auth_url", p.AuthURL}, {"token_url", p.TokenURL},
 		{"issuer", p.Issuer}, {"api_url", p.APIURL}, {"revocation_url", p.RevocationURL},
+		{"introspection_url", p.IntrospectionURL}, {"userinfo_url", p.UserinfoURL},
 	} {
 		if e.val == "" {
 			if e.key == "auth_url" || e.key == "token_url" {
@@ -135,6 +142,30 @@ func (p *Provider) Validate() error {
 		if err := CheckEndpoint(e.val); err != nil {
 			return fmt.Errorf("%s.%s: %w", p.Name, e.key, err)
 		}
+	}
+	return nil
+}
+
+// checkEnums rejects unknown values of the quirk fields, which come from
+// config files.
+func (p *Provider) checkEnums() error {
+	switch p.ClientAuth {
+	case AuthBasic, AuthPost, AuthNone:
+	default:
+		return fmt.Errorf("provider %s: client_auth %q must be basic, post or none", p.Name, p.ClientAuth)
+	}
+	switch p.TokenBody {
+	case BodyForm, BodyJSON:
+	default:
+		return fmt.Errorf("provider %s: token_body %q must be form or json", p.Name, p.TokenBody)
+	}
+	switch p.PKCE {
+	case "required", "s256", "off":
+	default:
+		return fmt.Errorf("provider %s: pkce %q must be required, s256 or off", p.Name, p.PKCE)
+	}
+	if p.ScopeSeparator != " " && p.ScopeSeparator != "," {
+		return fmt.Errorf("provider %s: scope_separator must be \" \" or \",\"", p.Name)
 	}
 	return nil
 }
@@ -188,4 +219,13 @@ func Names() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// Custom returns a provider with standard-following defaults, for the
+// definitions in the config file: form bodies, Basic client
+// authentication, space-separated scopes, PKCE S256, Bearer API calls.
+func Custom(name string) *Provider {
+	return &Provider{Name: name, DisplayName: name, DefaultRedirectURI: DefaultRedirectURI,
+		ScopeSeparator: " ", ClientAuth: AuthBasic, TokenBody: BodyForm, PKCE: "s256",
+		SecretName: "client secret", APIAuth: "bearer"}
 }
