@@ -25,6 +25,8 @@ type Error struct {
 	Code int
 	Err  error
 	Hint string
+	// Quiet: the exit code says it all (a child's exit status passed on).
+	Quiet bool
 }
 
 func (e *Error) Error() string {

@@ -56,7 +56,7 @@ func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []str
 	if err != nil {
 		return nil, err
 	}
-	r := &Request{State: NewState(), Verifier: oauth2.GenerateVerifier(), RedirectURI: redirectURI, Scopes: scopes}
+	r := &Request{State: NewState(), RedirectURI: redirectURI, Scopes: scopes}
 	q := u.Query()
 	q.Set("client_id", clientID)
 	q.Set("redirect_uri", redirectURI)
@@ -65,8 +65,11 @@ func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []str
 		q.Set("scope", p.JoinScopes(scopes))
 	}
 	q.Set("state", r.State)
-	q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(r.Verifier))
-	q.Set("code_challenge_method", "S256")
+	if p.PKCE != "off" {
+		r.Verifier = oauth2.GenerateVerifier()
+		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(r.Verifier))
+		q.Set("code_challenge_method", "S256")
+	}
 	if p.ConsentForOffline && slices.Contains(scopes, provider.OfflineScope) {
 		q.Set("prompt", "consent")
 	}

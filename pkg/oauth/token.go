@@ -35,15 +35,16 @@ type Token struct {
 	IDToken      string
 }
 
-// TokenError is an RFC 6749 §5.2 error answered by the token endpoint.
+// TokenError is an RFC 6749 §5.2 error answered by an endpoint.
 type TokenError struct {
+	Endpoint    string // "token", "revocation", ...
 	Status      int
 	Code        string
 	Description string
 }
 
 func (e *TokenError) Error() string {
-	msg := fmt.Sprintf("the token endpoint answered %d %s", e.Status, e.Code)
+	msg := fmt.Sprintf("the %s endpoint answered %d %s", e.Endpoint, e.Status, e.Code)
 	if e.Description != "" {
 		msg += ": " + e.Description
 	}
@@ -52,12 +53,11 @@ func (e *TokenError) Error() string {
 
 // Exchange trades an authorization code for tokens.
 func Exchange(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, redirectURI, code, verifier string) (*Token, error) {
-	return tokenRequest(ctx, hc, p, c, [][2]string{
-		{"grant_type", "authorization_code"},
-		{"code", code},
-		{"redirect_uri", redirectURI},
-		{"code_verifier", verifier},
-	})
+	params := [][2]string{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirectURI}}
+	if verifier != "" {
+		params = append(params, [2]string{"code_verifier", verifier})
+	}
+	return tokenRequest(ctx, hc, p, c, params)
 }
 
 // Refresh trades a refresh token for a new access token.
@@ -70,6 +70,24 @@ func Refresh(ctx context.Context, hc *http.Client, p *provider.Provider, c Clien
 }
 
 func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, params [][2]string) (*Token, error) {
+	data, err := call(ctx, hc, p, c, endpoint{p.TokenURL, "token"}, params)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := ParseTokenResponse(data, time.Now())
+	if err != nil {
+		return nil, exitcode.Newf(exitcode.Provider, "%s token endpoint: %v", p.DisplayName, err)
+	}
+	return tok, nil
+}
+
+// endpoint names a URL and what it is, for messages.
+type endpoint struct{ url, what string }
+
+// call POSTs params to an endpoint of the provider with its client
+// authentication and body encoding, and returns the bounded body of a 2xx
+// answer; anything else becomes an error with the right exit code.
+func call(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, e endpoint, params [][2]string) ([]byte, error) {
 	switch p.ClientAuth {
 	case provider.AuthPost:
 		params = append([][2]string{{"client_id", c.ID}, {"client_secret", c.Secret}}, params...)
@@ -93,9 +111,9 @@ func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, c 
 		body = []byte(v.Encode())
 		contentType = "application/x-www-form-urlencoded"
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.TokenURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(body))
 	if err != nil {
-		return nil, exitcode.Newf(exitcode.Usage, "token_url %q: %v", p.TokenURL, err)
+		return nil, exitcode.Newf(exitcode.Usage, "%s URL %q: %v", e.what, e.url, err)
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
@@ -105,27 +123,23 @@ func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, c 
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, networkError(p, err)
+		return nil, networkError(p, e, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
-		return nil, networkError(p, err)
+		return nil, networkError(p, e, err)
 	}
 	if len(data) > MaxBody {
-		return nil, exitcode.Newf(exitcode.Provider, "%s token endpoint sent more than %d bytes; not a token response", p.DisplayName, MaxBody)
+		return nil, exitcode.Newf(exitcode.Provider, "%s %s endpoint sent more than %d bytes", p.DisplayName, e.what, MaxBody)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, classify(p, resp.StatusCode, resp.Header.Get("Content-Type"), data)
+		return nil, classify(p, e, resp.StatusCode, resp.Header.Get("Content-Type"), data)
 	}
-	tok, err := ParseTokenResponse(data, time.Now())
-	if err != nil {
-		return nil, exitcode.Newf(exitcode.Provider, "%s token endpoint: %v", p.DisplayName, err)
-	}
-	return tok, nil
+	return data, nil
 }
 
-func networkError(p *provider.Provider, err error) error {
+func networkError(p *provider.Provider, e endpoint, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
 	}
@@ -134,9 +148,9 @@ func networkError(p *provider.Provider, err error) error {
 		err = ue.Err // the URL is in the message below already
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return exitcode.Newf(exitcode.Provider, "%s token endpoint %s did not answer in time", p.DisplayName, p.TokenURL)
+		return exitcode.Newf(exitcode.Provider, "%s %s endpoint %s did not answer in time", p.DisplayName, e.what, e.url)
 	}
-	return exitcode.Newf(exitcode.Provider, "cannot reach %s token endpoint %s: %v", p.DisplayName, p.TokenURL, err)
+	return exitcode.Newf(exitcode.Provider, "cannot reach %s %s endpoint %s: %v", p.DisplayName, e.what, e.url, err)
 }
 
 func isTimeout(err error) bool {
@@ -145,23 +159,23 @@ func isTimeout(err error) bool {
 }
 
 // classify turns a non-2xx answer into an error with the right exit code.
-func classify(p *provider.Provider, status int, contentType string, data []byte) error {
-	var e struct {
+func classify(p *provider.Provider, e endpoint, status int, contentType string, data []byte) error {
+	var body struct {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
 		Message     string `json:"message"` // some APIs answer {"message": ...}
 	}
 	mt, _, _ := mime.ParseMediaType(contentType)
-	if json.Unmarshal(data, &e) != nil || (e.Error == "" && e.Message == "") {
+	if json.Unmarshal(data, &body) != nil || (body.Error == "" && body.Message == "") {
 		kind := "an unexpected body"
 		if mt != "" {
 			kind = "a " + mt + " body"
 		}
-		return exitcode.Newf(exitcode.Provider, "%s token endpoint answered HTTP %d with %s", p.DisplayName, status, kind)
+		return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d with %s", p.DisplayName, e.what, status, kind)
 	}
-	te := &TokenError{Status: status, Code: e.Error, Description: oneLine(e.Description)}
+	te := &TokenError{Endpoint: e.what, Status: status, Code: body.Error, Description: oneLine(body.Description)}
 	if te.Code == "" {
-		te.Description = oneLine(e.Message)
+		te.Description = oneLine(body.Message)
 	}
 	switch {
 	case te.Code == "invalid_grant":

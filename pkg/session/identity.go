@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
@@ -28,47 +29,77 @@ func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record,
 	}
 }
 
-// Identity asks the provider's API who the token belongs to: one GET per
-// identity path, the JSON answers keyed by path.
-func Identity(ctx context.Context, hc *http.Client, p *provider.Provider, r *tokenstore.Record, apiKey string) (map[string]any, error) {
-	if p.APIURL == "" || len(p.IdentityPaths) == 0 {
-		return nil, exitcode.Newf(exitcode.Usage, "%s has no API endpoint that identifies a token", p.Name)
-	}
-	if p.UsesAPIKey && apiKey == "" {
-		return nil, exitcode.Newf(exitcode.Usage, "%s API calls need the project API key", p.DisplayName).WithHint(
-			fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
-	}
+// Identity asks the provider who the token belongs to: its identity API
+// paths (Ziina's account, ZBD's user and wallet), its OpenID userinfo
+// endpoint and its RFC 7662 introspection endpoint, whichever it has. The
+// JSON answers are keyed by path or by "userinfo" / "introspection".
+func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiKey string) (map[string]any, error) {
+	p := t.Provider
 	out := map[string]any{}
-	for _, path := range p.IdentityPaths {
-		url := strings.TrimSuffix(p.APIURL, "/") + path
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return nil, exitcode.New(exitcode.Usage, err)
+	if p.APIURL != "" && len(p.IdentityPaths) > 0 {
+		if p.UsesAPIKey && apiKey == "" {
+			return nil, exitcode.Newf(exitcode.Usage, "%s API calls need the project API key", p.DisplayName).WithHint(
+				fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
 		}
-		req.Header.Set("Accept", "application/json")
-		AuthorizeAPI(req, p, r, apiKey)
-		resp, err := hc.Do(req)
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+		for _, path := range p.IdentityPaths {
+			v, err := e.getJSON(ctx, p, strings.TrimSuffix(p.APIURL, "/")+path, r, apiKey)
+			if err != nil {
+				return nil, err
 			}
-			return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
+			out[path] = v
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
+	}
+	if p.UserinfoURL != "" {
+		v, err := e.getJSON(ctx, p, p.UserinfoURL, r, "")
 		if err != nil {
-			return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
+			return nil, err
 		}
-		if resp.StatusCode/100 != 2 {
-			return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, resp.Status, snippet(body))
+		out["userinfo"] = v
+	}
+	if p.IntrospectionURL != "" {
+		client, err := t.Client()
+		if err != nil {
+			return nil, err
 		}
-		var v any
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, exitcode.Newf(exitcode.Provider, "GET %s answered with a body that is not JSON", url)
+		v, err := oauth.Introspect(ctx, e.HTTP, p, client, r.AccessToken)
+		if err != nil {
+			return nil, err
 		}
-		out[path] = v
+		out["introspection"] = v
+	}
+	if len(out) == 0 {
+		return nil, exitcode.Newf(exitcode.Usage, "%s has no endpoint that tells who a token belongs to (no identity API, userinfo or introspection)", p.Name)
 	}
 	return out, nil
+}
+
+func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *tokenstore.Record, apiKey string) (any, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	AuthorizeAPI(req, p, r, apiKey)
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+		}
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, resp.Status, snippet(body))
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered with a body that is not JSON", url)
+	}
+	return v, nil
 }
 
 func snippet(b []byte) string {

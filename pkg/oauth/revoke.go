@@ -1,0 +1,30 @@
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/provider"
+)
+
+// Revoke asks the provider to revoke a token (RFC 7009). hint is
+// "refresh_token" or "access_token".
+func Revoke(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, token, hint string) error {
+	_, err := call(ctx, hc, p, c, endpoint{p.RevocationURL, "revocation"}, [][2]string{{"token", token}, {"token_type_hint", hint}})
+	return err
+}
+
+// Introspect asks the provider what it knows about a token (RFC 7662).
+func Introspect(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, token string) (map[string]any, error) {
+	data, err := call(ctx, hc, p, c, endpoint{p.IntrospectionURL, "introspection"}, [][2]string{{"token", token}, {"token_type_hint", "access_token"}})
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if json.Unmarshal(data, &out) != nil {
+		return nil, exitcode.Newf(exitcode.Provider, "%s introspection endpoint answered with a body that is not a JSON object", p.DisplayName)
+	}
+	return out, nil
+}
