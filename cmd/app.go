@@ -154,12 +154,21 @@ func (a *App) errIsTerminal() bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// providerArg completes and checks the provider argument.
-func providerArg(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+// providerArg completes the provider argument: built-in and configured.
+func (a *App) providerArg(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return provider.Names(), cobra.ShellCompDirectiveNoFileComp
+	return a.providerNames(), cobra.ShellCompDirectiveNoFileComp
+}
+
+// providerNames lists built-in and configured providers; a broken config
+// file still leaves the built-ins.
+func (a *App) providerNames() []string {
+	if cfg, err := a.Config(); err == nil {
+		return cfg.ProviderNames()
+	}
+	return provider.Names()
 }
 
 func addProfileFlag(app *App, c *cobra.Command, profile *string) {

@@ -45,7 +45,7 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 		Example: `  zauth client set ziina --client-id ID --username USER --secret-stdin < password.txt
   printf '%s\n%s\n' "$ZBD_SECRET" "$ZBD_API_KEY" | zauth client set zbd --client-id ID --secret-stdin --api-key-stdin`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			p, err := app.Provider(args[0])
 			if err != nil {
@@ -121,7 +121,7 @@ func newClientShowCmd(app *App) *cobra.Command {
 		Use:               "show <provider>",
 		Short:             "Show the client settings and whether a secret is stored",
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			p, err := app.Provider(args[0])
 			if err != nil {
@@ -189,7 +189,7 @@ func newClientDeleteCmd(app *App) *cobra.Command {
 		Use:               "delete <provider>",
 		Short:             "Forget the client settings and secrets (stored logins stay)",
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			p, err := app.Provider(args[0])
 			if err != nil {

@@ -44,7 +44,7 @@ when it expires, whether it can be refreshed, and, when the access token is a
 JWT, its decoded header and claims (not verified). --remote asks the provider
 who the token belongs to.`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			t, err := app.Target(args[0], profile)
 			if err != nil {

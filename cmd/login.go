@@ -40,7 +40,7 @@ anywhere, then paste the URL you are redirected to.`,
   zauth login zbd --scope user,wallet
   zauth login ziina --profile work --no-browser --port 9000`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			t, err := app.Target(args[0], profile)
 			if err != nil {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,45 +19,63 @@ func newLogoutCmd(app *App) *cobra.Command {
 		Short: "Remove stored logins",
 		Long: `Remove a stored login from the keychain, or every login with --all.
 
-Neither Ziina nor ZBD documents a token revocation endpoint, so the tokens stay
-valid at the provider until they expire; revoke the app's access in the
-provider's own settings if a token may have leaked.`,
+When the provider has a revocation endpoint (RFC 7009), zauth revokes the tokens
+there first. Neither Ziina nor ZBD documents one, so their tokens stay valid at
+the provider until they expire; revoke the app's access in the provider's own
+settings if a token may have leaked.`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			if all == (len(args) == 1) {
 				return exitcode.Newf(exitcode.Usage, "name a provider, or pass --all")
 			}
-			store := app.Store()
-			if all {
-				entries, err := store.List()
-				if err != nil {
-					return err
-				}
-				for _, e := range entries {
-					if err := store.Delete(e.Provider, e.Profile); err != nil {
-						return err
-					}
-					fmt.Fprintf(app.Err, "Logged out of %s (profile %s).\n", e.Provider, e.Profile)
-				}
-				if len(entries) == 0 {
-					fmt.Fprintln(app.Err, "No stored logins.")
-				}
-				return nil
+			if !all {
+				return app.logout(c, args[0], profile)
 			}
-			t, err := app.Target(args[0], profile)
+			entries, err := app.Store().List()
 			if err != nil {
 				return err
 			}
-			if err := store.Delete(t.Provider.Name, profile); err != nil {
-				return err
+			if len(entries) == 0 {
+				fmt.Fprintln(app.Err, "No stored logins.")
 			}
-			fmt.Fprintf(app.Err, "Logged out of %s (profile %s). %s has no revocation endpoint; the token stays valid there until it expires.\n",
-				t.Provider.DisplayName, profile, t.Provider.DisplayName)
+			var firstErr error
+			failed := 0
+			for _, e := range entries {
+				if err := app.logout(c, e.Provider, e.Profile); err != nil {
+					fmt.Fprintln(app.Err, "zauth: "+err.Error())
+					firstErr = cmp.Or(firstErr, err)
+					failed++
+				}
+			}
+			if failed > 0 {
+				return exitcode.Newf(exitcode.Code(firstErr), "%d of %d logouts did not complete", failed, len(entries))
+			}
 			return nil
 		},
 	}
 	addProfileFlag(app, c, &profile)
 	c.Flags().BoolVar(&all, "all", false, "remove every stored login")
 	return c
+}
+
+func (a *App) logout(c *cobra.Command, name, profile string) error {
+	t, err := a.Target(name, profile)
+	if err != nil {
+		return err
+	}
+	revoked, err := a.Env().Logout(c.Context(), t)
+	if err != nil {
+		return err
+	}
+	p := t.Provider
+	switch {
+	case revoked:
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s); the tokens were revoked.\n", p.DisplayName, profile)
+	case p.RevocationURL == "":
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s). %s has no revocation endpoint; the token stays valid there until it expires.\n", p.DisplayName, profile, p.DisplayName)
+	default:
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s).\n", p.DisplayName, profile)
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ func newRefreshCmd(app *App) *cobra.Command {
 		Use:               "refresh <provider>",
 		Short:             "Refresh the stored access token now",
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			t, err := app.Target(args[0], profile)
 			if err != nil {

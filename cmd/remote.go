@@ -16,5 +16,5 @@ func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstor
 			return nil, err
 		}
 	}
-	return session.Identity(ctx, a.HTTPClient(), t.Provider, r, apiKey)
+	return a.Env().Identity(ctx, t, r, apiKey)
 }

@@ -57,7 +57,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if ctx.Err() != nil && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
 		code = exitcode.Interrupted
 	}
-	fmt.Fprintln(stderr, "zauth: "+oneLine(err.Error()))
+	if e == nil || !e.Quiet {
+		fmt.Fprintln(stderr, "zauth: "+oneLine(err.Error()))
+	}
 	return code
 }
 
@@ -109,6 +111,8 @@ fresh access tokens to scripts:
 		newProvidersCmd(app),
 		newClientCmd(app),
 		newSecretCmd(app),
+		newAPICmd(app),
+		newExecCmd(app),
 		newVersionCmd(app),
 	)
 	return root

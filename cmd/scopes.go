@@ -16,9 +16,9 @@ func newScopesCmd(app *App) *cobra.Command {
 		Use:               "scopes [<provider>]",
 		Short:             "List the scopes each provider offers",
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			names := provider.Names()
+			names := app.providerNames()
 			if len(args) == 1 {
 				names = args[:1]
 			}
@@ -66,8 +66,8 @@ func scopeCompletion(app *App) func(*cobra.Command, []string, string) ([]cobra.C
 		if len(args) == 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		p, ok := provider.Lookup(args[0])
-		if !ok {
+		p, err := app.Provider(args[0])
+		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		prefix, partial := "", toComplete

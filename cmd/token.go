@@ -35,7 +35,7 @@ Formats:
   curl -H "$(zauth token ziina --format header)" https://api-v2.ziina.com/api/account
   eval "$(zauth token zbd --format env)"`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: providerArg,
+		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			if !contains(tokenFormats, format) {
 				return exitcode.Newf(exitcode.Usage, "unknown --format %q; use one of %s", format, strings.Join(tokenFormats, ", "))

@@ -60,6 +60,7 @@ const (
 	ziinaPass  = "ziina-pass-S3CRET"
 	zbdSecret  = "zbd-secret-S3CRET"
 	zbdAPIKey  = "zbd-apikey-S3CRET"
+	acmeSecret = "acme-secret-S3CRET"
 	testScopes = "write_refunds+offline_access"
 )
 
@@ -86,6 +87,8 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 		opts.Username, opts.Password = ziinaUser, ziinaPass
 	case emulator.ZBD:
 		opts.ClientSecret, opts.APIKey = zbdSecret, zbdAPIKey
+	case emulator.Generic:
+		opts.ClientSecret = acmeSecret
 	}
 	h.emu = emulator.New(kind, opts)
 	t.Cleanup(h.emu.Close)
@@ -94,13 +97,14 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 	h.service = "zauth-test-" + hex.EncodeToString(b)
 	t.Cleanup(h.wipeKeychain)
 
-	P := strings.ToUpper(string(kind))
+	P := strings.ToUpper(h.name())
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ZAUTH_") && !strings.HasPrefix(kv, "BROWSER=") {
 			h.env = append(h.env, kv)
 		}
 	}
 	h.env = append(h.env,
+		"ZAUTH_"+P+"_REDIRECT_URI="+h.redirect,
 		"XDG_CONFIG_HOME="+filepath.Join(h.dir, "config"),
 		"XDG_STATE_HOME="+filepath.Join(h.dir, "state"),
 		"ZAUTH_KEYRING_SERVICE="+h.service,
@@ -108,19 +112,30 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 		"ZAUTH_HTTP_TIMEOUT=5s",
 		"BROWSER="+browserBin,
 		"ZAUTH_TESTBROWSER_LOG="+filepath.Join(h.dir, "browser.log"),
-		"ZAUTH_"+P+"_AUTH_URL="+h.emu.AuthURL(),
-		"ZAUTH_"+P+"_TOKEN_URL="+h.emu.TokenURL(),
-		"ZAUTH_"+P+"_API_URL="+h.emu.APIURL(),
-		"ZAUTH_"+P+"_REDIRECT_URI="+h.redirect,
 	)
+	// Built-in providers are pointed at the emulator through the
+	// environment; a generic provider is defined by the test's config.
+	switch kind {
+	case emulator.Ziina, emulator.ZBD:
+		h.env = append(h.env, "ZAUTH_"+P+"_AUTH_URL="+h.emu.AuthURL(), "ZAUTH_"+P+"_TOKEN_URL="+h.emu.TokenURL(),
+			"ZAUTH_"+P+"_API_URL="+h.emu.APIURL())
+	}
 	if kind == emulator.Ziina {
 		h.env = append(h.env, "ZAUTH_ZIINA_ISSUER="+h.emu.Issuer)
 	}
 	return h
 }
 
+// name is the zauth provider name the harness logs in to.
+func (h *harness) name() string {
+	if h.kind == emulator.Generic {
+		return "acme"
+	}
+	return string(h.kind)
+}
+
 func (h *harness) wipeKeychain() {
-	for _, p := range []string{"ziina", "zbd"} {
+	for _, p := range []string{"ziina", "zbd", "acme"} {
 		for _, name := range []string{"client_secret", "api_key"} {
 			keyring.Delete(h.service, tokenstore.SecretKey(p, name))
 		}
@@ -200,13 +215,15 @@ func (h *harness) setupClient() {
 		h.mustRun(ziinaPass+"\n", "client", "set", "ziina", "--client-id", clientID, "--username", ziinaUser, "--secret-stdin")
 	case emulator.ZBD:
 		h.mustRun(zbdSecret+"\n"+zbdAPIKey+"\n", "client", "set", "zbd", "--client-id", clientID, "--secret-stdin", "--api-key-stdin")
+	case emulator.Generic:
+		h.mustRun(acmeSecret+"\n", "client", "set", "acme", "--client-id", clientID, "--secret-stdin")
 	}
 }
 
 // record reads a stored login straight from the Secret Service.
 func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 	h.t.Helper()
-	data, err := keyring.Get(h.service, tokenstore.TokenKey(string(h.kind), profile))
+	data, err := keyring.Get(h.service, tokenstore.TokenKey(h.name(), profile))
 	if err == keyring.ErrNotFound {
 		return nil, false
 	}
@@ -222,7 +239,7 @@ func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 
 // rawRecord returns the stored bytes, to prove a failure changed nothing.
 func (h *harness) rawRecord(profile string) string {
-	data, err := keyring.Get(h.service, tokenstore.TokenKey(string(h.kind), profile))
+	data, err := keyring.Get(h.service, tokenstore.TokenKey(h.name(), profile))
 	if err != nil && err != keyring.ErrNotFound {
 		h.t.Fatalf("keyring: %v", err)
 	}
@@ -233,7 +250,7 @@ func (h *harness) rawRecord(profile string) string {
 func (h *harness) seed(r tokenstore.Record) {
 	h.t.Helper()
 	r.Version = tokenstore.RecordVersion
-	r.Provider = string(h.kind)
+	r.Provider = h.name()
 	if r.Profile == "" {
 		r.Profile = "default"
 	}
@@ -345,7 +362,7 @@ func freePort(t *testing.T) int {
 // setRaw overwrites a stored record with arbitrary bytes.
 func setRaw(t *testing.T, h *harness, profile, data string) {
 	t.Helper()
-	if err := keyring.Set(h.service, tokenstore.TokenKey(string(h.kind), profile), data); err != nil {
+	if err := keyring.Set(h.service, tokenstore.TokenKey(h.name(), profile), data); err != nil {
 		t.Fatal(err)
 	}
 }

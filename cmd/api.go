@@ -1,0 +1,122 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/session"
+)
+
+func newAPICmd(app *App) *cobra.Command {
+	var (
+		profile, method, data string
+		headers               []string
+		include               bool
+	)
+	c := &cobra.Command{
+		Use:   "api <provider> <path>",
+		Short: "Make an authenticated request to the provider's API",
+		Long: `Send a request to the provider's API (its api_url, or a full URL on the same
+host) with a fresh token, and print the response body on stdout. On 401 zauth
+refreshes the token once and retries. A non-2xx answer exits 4 with the body on
+stderr. ZBD requests carry the usertoken and apikey headers ZBD expects.
+
+-d sends a body (default method POST): the data itself, @FILE, or @- for
+stdin. Its Content-Type defaults to application/json when the data is JSON.`,
+		Example: `  zauth api ziina /account
+  zauth api zbd /v1/oauth2/wallet
+  zauth api ziina -X POST /payment_intent -d '{"amount":1000,"currency_code":"AED","test":true}'`,
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: app.providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			ar := session.APIRequest{Method: strings.ToUpper(method), Path: args[1], Header: http.Header{}}
+			for _, h := range headers {
+				k, v, ok := strings.Cut(h, ":")
+				if !ok || strings.TrimSpace(k) == "" {
+					return exitcode.Newf(exitcode.Usage, "header %q is not 'Name: value'", h)
+				}
+				ar.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+			}
+			if c.Flags().Changed("data") {
+				if ar.Body, err = readData(app, data); err != nil {
+					return err
+				}
+				if ar.Method == "" {
+					ar.Method = http.MethodPost
+				}
+				if ar.Header.Get("Content-Type") == "" {
+					ar.Header.Set("Content-Type", map[bool]string{true: "application/json", false: "application/x-www-form-urlencoded"}[json.Valid(ar.Body)])
+				}
+			}
+			if ar.Method == "" {
+				ar.Method = http.MethodGet
+			}
+			if t.Provider.UsesAPIKey {
+				if ar.APIKey, err = app.Secret(t.Provider, "api_key"); err != nil {
+					return err
+				}
+			}
+			resp, err := app.Env().API(c.Context(), t, ar)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			ok := resp.StatusCode/100 == 2
+			if include {
+				fmt.Fprintf(app.Out, "%s %s\n", resp.Proto, resp.Status)
+				names := make([]string, 0, len(resp.Header))
+				for k := range resp.Header {
+					names = append(names, k)
+				}
+				sort.Strings(names)
+				for _, k := range names {
+					fmt.Fprintf(app.Out, "%s: %s\n", k, strings.Join(resp.Header[k], ", "))
+				}
+				fmt.Fprintln(app.Out)
+			}
+			if ok {
+				_, err = io.Copy(app.Out, resp.Body)
+				return err
+			}
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			app.Err.Write(body)
+			if len(body) > 0 && body[len(body)-1] != '\n' {
+				fmt.Fprintln(app.Err)
+			}
+			return exitcode.Newf(exitcode.Provider, "%s %s answered %s", ar.Method, args[1], resp.Status)
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	c.Flags().StringVarP(&method, "method", "X", "", "HTTP method (default GET, or POST with -d)")
+	c.Flags().StringVarP(&data, "data", "d", "", "request body: DATA, @FILE or @- for stdin")
+	c.Flags().StringArrayVarP(&headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
+	c.Flags().BoolVarP(&include, "include", "i", false, "print the status line and response headers first")
+	return c
+}
+
+func readData(app *App, data string) ([]byte, error) {
+	name, isFile := strings.CutPrefix(data, "@")
+	switch {
+	case !isFile:
+		return []byte(data), nil
+	case name == "-":
+		return io.ReadAll(app.In)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, exitcode.Newf(exitcode.Usage, "-d @%s: %v", name, err)
+	}
+	return b, nil
+}

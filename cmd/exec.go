@@ -1,0 +1,73 @@
+package cmd
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+)
+
+func newExecCmd(app *App) *cobra.Command {
+	var (
+		profile, envName string
+	)
+	c := &cobra.Command{
+		Use:   "exec <provider> [--env NAME] -- <command> [args...]",
+		Short: "Run a command with a fresh access token in its environment",
+		Long: `Run a command with a fresh access token in its environment, as
+ZAUTH_ACCESS_TOKEN and, with --env, under a name of your choice too. The token
+never appears in the command's arguments, so it does not show up in process
+listings. zauth exits with the command's exit code (127 if it cannot start).`,
+		Example: `  zauth exec ziina -- sh -c 'curl -H "Authorization: Bearer $ZAUTH_ACCESS_TOKEN" https://api-v2.ziina.com/api/account'
+  zauth exec zbd --env ZBD_TOKEN -- node script.js`,
+		Args:              cobra.MinimumNArgs(2),
+		ValidArgsFunction: app.providerArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			if c.ArgsLenAtDash() != 1 {
+				return exitcode.Newf(exitcode.Usage, "put the command after --: zauth exec %s -- COMMAND [ARGS...]", args[0])
+			}
+			if envName != "" && !validEnvName(envName) {
+				return exitcode.Newf(exitcode.Usage, "--env %q is not a valid environment variable name", envName)
+			}
+			t, err := app.Target(args[0], profile)
+			if err != nil {
+				return err
+			}
+			r, err := app.Env().Fresh(c.Context(), t, time.Minute)
+			if err != nil {
+				return err
+			}
+			child := exec.Command(args[1], args[2:]...)
+			child.Env = append(os.Environ(), "ZAUTH_ACCESS_TOKEN="+r.AccessToken)
+			if envName != "" {
+				child.Env = append(child.Env, envName+"="+r.AccessToken)
+			}
+			child.Stdin, child.Stdout, child.Stderr = app.In, app.Out, app.Err
+			err = child.Run()
+			var exit *exec.ExitError
+			switch {
+			case err == nil:
+				return nil
+			case errors.As(err, &exit):
+				return &exitcode.Error{Code: max(exit.ExitCode(), 1), Err: err, Quiet: true}
+			}
+			return &exitcode.Error{Code: 127, Err: err}
+		},
+	}
+	addProfileFlag(app, c, &profile)
+	c.Flags().StringVar(&envName, "env", "", "also export the token under this variable name")
+	return c
+}
+
+func validEnvName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
