@@ -60,19 +60,7 @@ func TestParseCallback(t *testing.T) {
 // start listens on a free port and waits in the background.
 func start(t *testing.T, exp Expect, paste io.Reader, notes io.Writer) (*Listener, chan [2]any) {
 	t.Helper()
-	l, err := Listen("http://127.0.0.1:0/callback")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	done := make(chan [2]any, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		code, err := l.Wait(ctx, exp, paste, notes)
-		done <- [2]any{code, err}
-	}()
-	return l, done
+	return startOn(t, "http://127.0.0.1:0/callback", exp, paste, notes)
 }
 
 func get(t *testing.T, rawURL, host, method string) (*http.Response, string) {
@@ -228,4 +216,53 @@ func TestLocalhostAndBadURIs(t *testing.T) {
 			t.Errorf("Listen(%q) accepted", bad)
 		}
 	}
+}
+
+// TestLocalhostServesBothFamilies: a browser may resolve localhost to ::1
+// (IPv6-only localhost) or 127.0.0.1; both reach the listener.
+func TestLocalhostServesBothFamilies(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skip("no IPv6 loopback on this host")
+	} else {
+		ln.Close()
+	}
+	for _, addr := range []string{"[::1]", "127.0.0.1"} {
+		l, done := startOn(t, "http://localhost:0/cb", Expect{State: "s1"}, nil, io.Discard)
+		u, _ := url.Parse(l.RedirectURI())
+		req, _ := http.NewRequest("GET", "http://"+addr+":"+u.Port()+"/cb?code=c-"+addr+"&state=s1", nil)
+		req.Host = u.Host // what the browser sends: localhost:PORT
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", addr, err)
+		}
+		resp.Body.Close()
+		if r := <-done; r[0] != "c-"+addr {
+			t.Errorf("%s: Wait = %v", addr, r)
+		}
+	}
+	l, done := startOn(t, "http://[::1]:0/cb", Expect{State: "s1"}, nil, io.Discard)
+	resp, body := get(t, l.RedirectURI()+"?code=v6&state=s1", "", "GET")
+	if resp.StatusCode != 200 || strings.Contains(body, "v6") {
+		t.Errorf("[::1] redirect: %d", resp.StatusCode)
+	}
+	if r := <-done; r[0] != "v6" {
+		t.Errorf("[::1]: %v", r)
+	}
+}
+
+func startOn(t *testing.T, redirect string, exp Expect, paste io.Reader, notes io.Writer) (*Listener, chan [2]any) {
+	t.Helper()
+	l, err := Listen(redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	done := make(chan [2]any, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		code, err := l.Wait(ctx, exp, paste, notes)
+		done <- [2]any{code, err}
+	}()
+	return l, done
 }
