@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -110,12 +111,12 @@ func TestScopeCompletion(t *testing.T) {
 			}
 		}
 		for _, w := range tc.want {
-			if !contains(names, w) {
+			if !slices.Contains(names, w) {
 				t.Errorf("%v: candidates %v lack %q", tc.args[1:], names, w)
 			}
 		}
 		for _, n := range tc.not {
-			if contains(names, n) {
+			if slices.Contains(names, n) {
 				t.Errorf("%v: candidates %v include %q", tc.args[1:], names, n)
 			}
 		}

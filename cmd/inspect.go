@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -8,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/jwt"
+	"github.com/zauth-cli/zauth/pkg/session"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -37,15 +40,22 @@ func newInspectCmd(app *App) *cobra.Command {
 		remote    bool
 	)
 	c := &cobra.Command{
-		Use:   "inspect <provider>",
+		Use:   "inspect [<provider>]",
 		Short: "Show what is stored for a login (the token itself only with --show-token)",
 		Long: `Show the stored login: client id, scopes, token type, when it was obtained and
 when it expires, whether it can be refreshed, and, when the access token is a
 JWT, its decoded header and claims (not verified). --remote asks the provider
-who the token belongs to.`,
-		Args:              cobra.ExactArgs(1),
+who the token belongs to. Without a provider, inspects the only stored login.`,
+		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				name, prof, err := app.onlyLogin()
+				if err != nil {
+					return err
+				}
+				args, profile = []string{name}, prof
+			}
 			t, err := app.Target(args[0], profile)
 			if err != nil {
 				return err
@@ -79,6 +89,26 @@ who the token belongs to.`,
 	c.Flags().BoolVar(&showToken, "show-token", false, "include the access token")
 	c.Flags().BoolVar(&remote, "remote", false, "ask the provider who the token belongs to")
 	return c
+}
+
+// onlyLogin names the single stored login, for commands whose provider
+// argument is optional.
+func (a *App) onlyLogin() (provider, profile string, err error) {
+	entries, err := a.Store().List()
+	if err != nil {
+		return "", "", err
+	}
+	switch len(entries) {
+	case 0:
+		return "", "", exitcode.Newf(exitcode.LoginNeeded, "no stored logins").WithHint("run `zauth login <provider>`")
+	case 1:
+		return entries[0].Provider, entries[0].Profile, nil
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Provider + "/" + e.Profile
+	}
+	return "", "", exitcode.Newf(exitcode.Usage, "%d logins are stored (%s); name the provider (and --profile)", len(entries), strings.Join(names, ", "))
 }
 
 func inspect(r *tokenstore.Record, now time.Time) inspection {
@@ -129,4 +159,16 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// remoteIdentity asks the provider who the token belongs to.
+func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstore.Record) (any, error) {
+	apiKey := ""
+	if t.Provider.UsesAPIKey {
+		var err error
+		if apiKey, err = a.Secret(t.Provider, "api_key"); err != nil {
+			return nil, err
+		}
+	}
+	return a.Env().Identity(ctx, t, r, apiKey)
 }

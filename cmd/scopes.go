@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -77,7 +78,7 @@ func scopeCompletion(app *App) func(*cobra.Command, []string, string) ([]cobra.C
 		have := provider.ParseScopes([]string{prefix})
 		var out []cobra.Completion
 		for _, s := range p.Scopes {
-			if strings.HasPrefix(s.Name, partial) && !contains(have, s.Name) {
+			if strings.HasPrefix(s.Name, partial) && !slices.Contains(have, s.Name) {
 				out = append(out, cobra.CompletionWithDesc(prefix+s.Name, s.Description))
 			}
 		}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ Formats:
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			if !contains(tokenFormats, format) {
+			if !slices.Contains(tokenFormats, format) {
 				return exitcode.Newf(exitcode.Usage, "unknown --format %q; use one of %s", format, strings.Join(tokenFormats, ", "))
 			}
 			t, err := app.Target(args[0], profile)
@@ -112,13 +113,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -25,6 +25,9 @@ func TestInspect(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, rec.AccessToken) || strings.Contains(r.stdout+r.stderr, rec.RefreshToken) {
 		t.Error("inspect printed a token without --show-token")
 	}
+	if r2 := h.mustRun("", "inspect"); !strings.HasPrefix(r2.stdout, "Provider:     ziina\nProfile:      default\n") {
+		t.Errorf("inspect without a provider, one login stored:\n%s", r2.stdout)
+	}
 	if r := h.mustRun("", "inspect", "ziina", "--show-token"); !strings.Contains(r.stdout, rec.AccessToken) || strings.Contains(r.stdout, rec.RefreshToken) {
 		t.Error("--show-token must show the access token, and only it")
 	}
@@ -92,6 +95,7 @@ func TestStatusAndLogout(t *testing.T) {
 		}
 	}
 
+	h.run("", "inspect").expect(t, 2, "2 logins are stored (ziina/default, ziina/work)")
 	h.run("", "logout", "ziina", "--profile", "work").expect(t, 0, "Logged out of Ziina (profile work)", "no revocation endpoint")
 	if _, ok := h.record("work"); ok {
 		t.Error("logout left the record")
