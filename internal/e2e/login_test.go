@@ -196,3 +196,14 @@ func consent(t *testing.T, authURL string) string {
 	}
 	return loc
 }
+
+// TestLoginCodeExpired: Ziina codes live a minute; a code exchanged too late
+// is refused and nothing is stored.
+func TestLoginCodeExpired(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{CodeTTL: time.Nanosecond})
+	h.setupClient()
+	h.run("", "login", "ziina", "--scope", "read_account").expect(t, 3, "invalid_grant", "authorization code is expired")
+	if _, ok := h.record("default"); ok {
+		t.Error("stored a record for an expired code")
+	}
+}

@@ -6,7 +6,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -78,7 +77,11 @@ func (c *Config) get(providerName, key string) string {
 func (c *Config) Provider(name string) (*provider.Provider, error) {
 	p, ok := provider.Lookup(name)
 	if !ok {
-		if p, ok = c.custom(strings.ToLower(name)); !ok {
+		var err error
+		if p, ok, err = c.custom(strings.ToLower(name)); err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, exitcode.Newf(exitcode.Usage, "unknown provider %q; known providers: %s", name, strings.Join(c.ProviderNames(), ", ")).
 				WithHint("define one with `zauth providers add NAME --issuer URL`")
 		}
@@ -109,44 +112,18 @@ func (c *Config) ProviderNames() []string {
 	return names
 }
 
-// custom builds a provider from the config file's providers.<name> block:
-// the same fields the built-in definitions set.
-func (c *Config) custom(name string) (*provider.Provider, bool) {
+// custom builds a provider from the config file's providers.<name> block,
+// the same data form as the built-in definitions.
+func (c *Config) custom(name string) (*provider.Provider, bool, error) {
 	key := "providers." + name
 	if !c.v.IsSet(key) {
-		return nil, false
+		return nil, false, nil
 	}
-	p := provider.Custom(name)
-	str := func(k string, into *string) {
-		if v := strings.TrimSpace(c.v.GetString(key + "." + k)); v != "" {
-			*into = v
-		}
+	p, err := provider.FromDefinition(name, c.v.GetStringMap(key))
+	if err != nil {
+		return nil, true, exitcode.New(exitcode.Usage, fmt.Errorf("config file %s: %w", c.File, err))
 	}
-	str("display_name", &p.DisplayName)
-	str("auth_url", &p.AuthURL)
-	str("token_url", &p.TokenURL)
-	str("issuer", &p.Issuer)
-	str("api_url", &p.APIURL)
-	str("revocation_url", &p.RevocationURL)
-	str("introspection_url", &p.IntrospectionURL)
-	str("userinfo_url", &p.UserinfoURL)
-	str("scope_separator", &p.ScopeSeparator)
-	str("pkce", &p.PKCE)
-	var auth, body string
-	str("client_auth", &auth)
-	str("token_body", &body)
-	if auth != "" {
-		p.ClientAuth = provider.ClientAuth(auth)
-	}
-	if body != "" {
-		p.TokenBody = provider.BodyEncoding(body)
-	}
-	p.IssOnRedirect = c.v.GetBool(key + ".iss_on_redirect")
-	scopes := c.v.GetStringMapString(key + ".scopes")
-	for _, n := range slices.Sorted(maps.Keys(scopes)) {
-		p.Scopes = append(p.Scopes, provider.Scope{Name: n, Description: scopes[n]})
-	}
-	return p, true
+	return p, true, nil
 }
 
 // ClientID returns the configured client id, or a usage error saying how to

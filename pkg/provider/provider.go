@@ -196,13 +196,9 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-var builtins = map[string]*Provider{}
-
-func register(p *Provider) { builtins[p.Name] = p }
-
 // Lookup returns a copy of the built-in provider called name.
 func Lookup(name string) (*Provider, bool) {
-	p, ok := builtins[strings.ToLower(name)]
+	p, ok := builtins()[strings.ToLower(name)]
 	if !ok {
 		return nil, false
 	}
@@ -213,8 +209,8 @@ func Lookup(name string) (*Provider, bool) {
 
 // Names lists the built-in providers, sorted.
 func Names() []string {
-	names := make([]string, 0, len(builtins))
-	for n := range builtins {
+	names := make([]string, 0, len(builtins()))
+	for n := range builtins() {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -99,3 +99,40 @@ func FuzzParseScopes(f *testing.F) {
 		}
 	})
 }
+
+func TestFromDefinition(t *testing.T) {
+	p, err := FromDefinition("acme", map[string]any{
+		"auth_url": "https://a.example/auth", "token_url": "https://a.example/token",
+		"client_auth": "post", "scopes": map[string]any{"write": "w", "read": "r"}, "iss_on_redirect": true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.DisplayName != "acme" || p.ClientAuth != AuthPost || p.TokenBody != BodyForm || p.PKCE != "s256" ||
+		!p.IssOnRedirect || p.ScopeNames()[0] != "read" || p.Validate() != nil {
+		t.Errorf("provider: %+v", p)
+	}
+	bad, _ := FromDefinition("acme", map[string]any{"auth_url": "https://a/x", "token_url": "https://a/t", "client_auth": "magic"})
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "client_auth") {
+		t.Errorf("bad client_auth: %v", err)
+	}
+	if _, err := FromDefinition("acme", map[string]any{"scopes": []any{map[string]any{"name": "a b"}}}); err == nil {
+		t.Error("accepted a scope name with a space")
+	}
+	if _, err := FromDefinition("acme", map[string]any{"scopes": 7}); err == nil {
+		t.Error("accepted scopes: 7")
+	}
+}
+
+func TestBuiltinsAreValid(t *testing.T) {
+	for _, n := range Names() {
+		p, _ := Lookup(n)
+		if err := p.Validate(); err != nil || len(p.Scopes) == 0 {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+	z, _ := Lookup("ziina")
+	if z.ScopeNames()[0] != "write_payment_intents" || !z.ConsentForOffline || z.SecretName != "password" {
+		t.Errorf("ziina: %+v", z)
+	}
+}
