@@ -207,3 +207,17 @@ func TestLoginCodeExpired(t *testing.T) {
 		t.Error("stored a record for an expired code")
 	}
 }
+
+// TestSecondLoginRacesForThePort: while one login waits for its browser, a
+// second one on the same redirect URI fails at once, naming the port.
+func TestSecondLoginRacesForThePort(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	h.setupClient()
+	h.setenv("ZAUTH_TESTBROWSER_MODE=none")
+	first := h.start("login", "ziina")
+	first.authURL(t) // listening
+	u, _ := url.Parse(h.redirect)
+	h.run("", "login", "ziina", "--profile", "other").expect(t, 2, "port "+u.Port()+" is in use (another zauth login?)")
+	first.cmd.Process.Signal(syscall.SIGINT)
+	first.wait(t).expect(t, 130)
+}
