@@ -1,8 +1,8 @@
 // Package emulator runs in-process authorization servers that behave as
-// Ziina and ZBD document their OAuth 2.0 flows (see the provider notes in the
-// README): consent page, redirect with code (and iss for Ziina), token
-// endpoint with their client authentication and body encoding, refresh with
-// rotation, and the user-data endpoints. Tests point zauth at them.
+// Ziina and ZBD document their OAuth 2.0 flows: consent page, redirect with
+// code (and iss for Ziina), token endpoint with their client authentication
+// and body encoding, refresh with rotation, and the user-data endpoints; and
+// a standards-only server for generic providers. Tests point zauth at them.
 package emulator
 
 import (
