@@ -16,12 +16,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	// Until the client and redirect URI are known good, errors stay on the
 	// provider's page: redirecting would make an open redirector.
 	if q.Get("client_id") != s.opts.ClientID {
-		http.Error(w, "unknown client_id", http.StatusBadRequest)
+		errorPage(w, "invalid_client", "unknown client_id")
 		return
 	}
 	redirectURI := q.Get("redirect_uri")
 	if !slices.Contains(s.opts.RedirectURIs, redirectURI) {
-		http.Error(w, "redirect_uri is not registered for this client", http.StatusBadRequest)
+		errorPage(w, "invalid_redirect_uri", "redirect_uri is not registered for this client")
 		return
 	}
 	fail := func(code, desc string) {
@@ -77,6 +77,20 @@ var consentPage = template.Must(template.New("consent").Parse(`<!doctype html>
 </body></html>
 `))
 
+var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>{{.Code}}</title></head><body>
+<h1>oops! something went wrong</h1><p>{{.Code}}: {{.Desc}}</p>
+</body></html>
+`))
+
+// errorPage answers 400 on the provider's own page, as oidc-provider does
+// for errors it cannot send back to the client.
+func errorPage(w http.ResponseWriter, code, desc string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusBadRequest)
+	errorTemplate.Execute(w, map[string]string{"Code": code, "Desc": desc})
+}
+
 func (s *Server) decision(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -87,7 +101,7 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request) {
 	delete(s.interactions, r.PostForm.Get("interaction"))
 	s.mu.Unlock()
 	if !ok {
-		http.Error(w, "unknown or finished interaction", http.StatusBadRequest)
+		errorPage(w, "invalid_request", "unknown or finished interaction")
 		return
 	}
 	if r.PostForm.Get("decision") != "approve" {

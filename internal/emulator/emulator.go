@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -86,9 +87,11 @@ type Server struct {
 	URL    string
 	Issuer string // Ziina only
 
-	kind Kind
-	opts Options
-	srv  *httptest.Server
+	kind      Kind
+	opts      Options
+	srv       *httptest.Server
+	closing   chan struct{} // closed by Close: releases hanging requests
+	closeOnce sync.Once
 
 	mu           sync.Mutex
 	now          func() time.Time
@@ -115,7 +118,7 @@ func New(kind Kind, opts Options) *Server {
 	if opts.AccessTTL == 0 {
 		opts.AccessTTL = time.Hour
 	}
-	s := &Server{kind: kind, opts: opts, now: time.Now,
+	s := &Server{kind: kind, opts: opts, now: time.Now, closing: make(chan struct{}),
 		interactions: map[string]authRequest{}, codes: map[string]*grant{},
 		access: map[string]token{}, refresh: map[string]token{}}
 	mux := http.NewServeMux()
@@ -157,8 +160,12 @@ func (s *Server) paths() paths {
 	return paths{"/authorize", "/token"}
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server. Requests held by a Hang fault are released
+// first: httptest waits for every outstanding request.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.srv.Close()
+}
 
 // AuthURL, TokenURL and APIURL are the endpoints to configure zauth with.
 func (s *Server) AuthURL() string  { return s.URL + s.paths().auth }
@@ -183,7 +190,7 @@ func (s *Server) RefreshRequests() int { s.mu.Lock(); defer s.mu.Unlock(); retur
 func (s *Server) LastAuthRequest() url.Values {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.lastAuth
+	return maps.Clone(s.lastAuth)
 }
 
 // InjectTokenFault queues a fault for the next token requests.
@@ -219,7 +226,11 @@ func (s *Server) RevokeAllRefreshTokens() {
 func (s *Server) IssueToken(scopes []string, withRefresh bool, ttl time.Duration) (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.issue(scopes, withRefresh, ttl, s.opts.RedirectURIs[0])
+	var redirectURI string // ZBD refreshes must repeat it
+	if len(s.opts.RedirectURIs) > 0 {
+		redirectURI = s.opts.RedirectURIs[0]
+	}
+	return s.issue(scopes, withRefresh, ttl, redirectURI)
 }
 
 // issue must be called with s.mu held.

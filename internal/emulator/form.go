@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strings"
 )
 
 var (
@@ -16,9 +17,15 @@ var (
 // ParseForm returns the absolute action and the hidden fields of the first
 // form on a consent page: what a scripted browser submits.
 func ParseForm(pageURL, page string) (string, url.Values, error) {
-	m := formRE.FindStringSubmatch(page)
-	if m == nil {
+	loc := formRE.FindStringSubmatchIndex(page)
+	if loc == nil {
 		return "", nil, errors.New("no form on the page")
+	}
+	m := []string{page[loc[0]:loc[1]], page[loc[2]:loc[3]]}
+	// Only the first form's fields: a page may hold other forms.
+	page = page[loc[0]:]
+	if end := strings.Index(strings.ToLower(page), "</form>"); end >= 0 {
+		page = page[:end]
 	}
 	base, err := url.Parse(pageURL)
 	if err != nil {

@@ -48,6 +48,7 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 			io.Copy(io.Discard, r.Body)
 			select {
 			case <-r.Context().Done():
+			case <-s.closing:
 			case <-time.After(time.Minute):
 			}
 			return
@@ -63,6 +64,12 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	params, ok := s.authenticate(w, r)
+	if params.Get("grant_type") == "refresh_token" {
+		// Counted whatever the outcome: tests assert how often zauth tried.
+		s.mu.Lock()
+		s.refreshReqs++
+		s.mu.Unlock()
+	}
 	if !ok {
 		return
 	}
@@ -78,7 +85,8 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 
 // authenticate checks the body encoding and client credentials each
 // provider documents: Ziina a form with Basic username:password, ZBD a JSON
-// body carrying client_id and client_secret.
+// body carrying client_id and client_secret. The parameters are returned
+// even when the client is rejected, so the caller can count the attempt.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
@@ -97,7 +105,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (url.Value
 		pass, _ = url.QueryUnescape(pass)
 		if !ok || user != s.opts.Username || pass != s.opts.Password {
 			oauthError(w, 401, "invalid_client", "client authentication failed")
-			return nil, false
+			return params, false
 		}
 		return params, true
 	}
@@ -115,7 +123,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (url.Value
 	}
 	if params.Get("client_id") != s.opts.ClientID || params.Get("client_secret") != s.opts.ClientSecret {
 		oauthError(w, 401, "invalid_client", "client authentication failed")
-		return nil, false
+		return params, false
 	}
 	return params, true
 }
@@ -151,7 +159,6 @@ func (s *Server) codeGrant(w http.ResponseWriter, p url.Values) {
 func (s *Server) refreshGrant(w http.ResponseWriter, p url.Values) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.refreshReqs++
 	old, ok := s.refresh[p.Get("refresh_token")]
 	if !ok {
 		oauthError(w, 400, "invalid_grant", "grant request is invalid")
@@ -205,7 +212,7 @@ func (s *Server) genericClient(w http.ResponseWriter, r *http.Request, mediaType
 	}
 	if id != s.opts.ClientID || secret != s.opts.ClientSecret {
 		oauthError(w, 401, "invalid_client", "client authentication failed")
-		return nil, false
+		return params, false
 	}
 	return params, true
 }

@@ -1,24 +1,28 @@
 // Command testbrowser is a scripted browser for end-to-end tests: zauth runs
 // it as $BROWSER with the authorization URL. It loads the consent page,
-// submits its form (approve, or deny with ZAUTH_TESTBROWSER_DECISION=deny)
-// and follows the redirects back to zauth's listener.
+// submits its first form (approve, or deny with ZAUTH_TESTBROWSER_DECISION=deny)
+// and follows the redirects back to zauth's listener. It exits 0 when the
+// page it ends on is 2xx, or on any answer after a deny: the listener's
+// error page is then the expected outcome.
 //
 // ZAUTH_TESTBROWSER_MODE=none makes it do nothing (a browser that never
 // comes back); ZAUTH_TESTBROWSER_LOG names a file for a trace of the visited
-// URLs, with codes redacted.
+// URLs and statuses, with codes and tokens redacted.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/trace"
 )
 
 func main() {
@@ -35,20 +39,27 @@ func main() {
 	}
 }
 
+var methodRE = regexp.MustCompile(`(?is)<form[^>]*\smethod="([^"]*)"`)
+
 func run(authURL string) error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		logf("redirect %s", trace.RedactURL(req.URL))
+		logf("%d -> %s", req.Response.StatusCode, redact(req.URL))
 		return nil
 	}}
-	logf("GET %s", trace.RedactURL(mustParse(authURL)))
-	resp, err := c.Get(authURL)
+	u, err := url.Parse(authURL)
 	if err != nil {
 		return err
 	}
+	logf("GET %s", redact(u))
+	resp, err := c.Get(authURL)
+	if err != nil {
+		return safe(err)
+	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
+	logf("%s %s", resp.Status, redact(resp.Request.URL))
+	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("consent page: %s", resp.Status)
 	}
 	action, fields, err := emulator.ParseForm(resp.Request.URL.String(), string(page))
@@ -60,25 +71,59 @@ func run(authURL string) error {
 		decision = "deny"
 	}
 	fields.Set("decision", decision)
-	logf("POST %s decision=%s", action, decision)
-	resp, err = c.PostForm(action, fields)
-	if err != nil {
-		return err
+	if m := methodRE.FindStringSubmatch(string(page)); m != nil && strings.EqualFold(m[1], "get") {
+		a, perr := url.Parse(action)
+		if perr != nil {
+			return perr
+		}
+		a.RawQuery = fields.Encode()
+		logf("GET %s decision=%s", redact(a), decision)
+		resp, err = c.Get(a.String())
+	} else {
+		logf("POST %s decision=%s", action, decision)
+		resp, err = c.PostForm(action, fields)
 	}
+	if err != nil {
+		return safe(err)
+	}
+	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	logf("final %s %s", resp.Status, trace.RedactURL(resp.Request.URL))
+	logf("final %s %s", resp.Status, redact(resp.Request.URL))
 	if resp.StatusCode/100 != 2 && decision == "approve" {
 		return fmt.Errorf("final page: %s", resp.Status)
 	}
 	return nil
 }
 
-func mustParse(s string) *url.URL {
-	u, err := url.Parse(s)
-	if err != nil {
-		return &url.URL{}
+// secretParams are the query parameters never written to the log.
+var secretParams = []string{"code", "state", "access_token", "refresh_token", "id_token", "code_verifier"}
+
+func redact(u *url.URL) string {
+	c := *u
+	q := c.Query()
+	for _, k := range secretParams {
+		if q.Has(k) {
+			q.Set(k, "REDACTED")
+		}
 	}
-	return u
+	if c.RawQuery != "" {
+		c.RawQuery = q.Encode()
+	}
+	return c.String()
+}
+
+// safe drops the URL a *url.Error carries: after a redirect to the listener
+// it holds the authorization code.
+func safe(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		u, perr := url.Parse(ue.URL)
+		if perr != nil {
+			return fmt.Errorf("%s: %v", ue.Op, ue.Err)
+		}
+		return fmt.Errorf("%s %s: %v", ue.Op, redact(u), ue.Err)
+	}
+	return err
 }
 
 func logf(format string, args ...any) {
