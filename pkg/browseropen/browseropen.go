@@ -1,52 +1,153 @@
 // Package browseropen opens a URL in the user's browser, honouring $BROWSER
-// the way xdg-utils and Python's webbrowser do, and never blocking on the
-// browser process.
+// the way xdg-utils and Python's webbrowser do, and never waiting for the
+// browser to exit.
 package browseropen
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pkg/browser"
 )
 
-// Open opens url. $BROWSER, when set, is a ':'-separated list of commands;
-// each may contain %s for the URL, else the URL is the last argument. The
-// first command that starts wins. Without $BROWSER the OS default opener
-// is used. The browser's own output goes to stderr, never stdout, which
-// carries zauth's data.
+// defaultWait is how long Open lets the OS opener report a failure. Some
+// (xdg-open starting a browser that was not running) only return when the
+// browser exits: past this, Open assumes the browser is up.
+var defaultWait = 3 * time.Second
+
+// Open opens url in the user's browser.
+//
+// $BROWSER, when set, is a list of commands separated by ':' (';' on
+// Windows), split on whitespace (no shell). In each, %s is replaced by the
+// URL (and %% by %); without %s the URL is the last argument. The first
+// command that starts is used, in the background. Without $BROWSER, the OS
+// default opener is used (on WSL, wslview first when installed).
+//
+// The browser's own output is discarded: it would land among the
+// terminal's prompts, and stdout carries data. stderr gets a note when a
+// $BROWSER entry could not be started but a later one could.
 func Open(url string, stderr io.Writer) error {
-	if env := os.Getenv("BROWSER"); env != "" {
-		var errs []error
-		for _, spec := range strings.Split(env, ":") {
-			args := strings.Fields(spec)
-			if len(args) == 0 {
-				continue
-			}
-			substituted := false
-			for i, a := range args {
-				if strings.Contains(a, "%s") {
-					args[i] = strings.ReplaceAll(a, "%s", url)
-					substituted = true
-				}
-			}
-			if !substituted {
-				args = append(args, url)
-			}
-			cmd := exec.Command(args[0], args[1:]...)
-			cmd.Stdout, cmd.Stderr = stderr, stderr
-			if err := cmd.Start(); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			go cmd.Wait() // reap it whenever it ends; zauth does not wait
-			return nil
-		}
-		return errors.Join(errs...)
+	if stderr == nil {
+		stderr = io.Discard
 	}
-	browser.Stdout, browser.Stderr = stderr, stderr
-	return browser.OpenURL(url)
+	if env := os.Getenv("BROWSER"); env != "" {
+		return openEnv(env, url, stderr)
+	}
+	if isWSL() {
+		if _, err := exec.LookPath("wslview"); err == nil {
+			return start([]string{"wslview", url})
+		}
+	}
+	err := openDefault(url)
+	var notFound *exec.Error
+	if isWSL() && errors.As(err, &notFound) {
+		// No Linux opener: let Windows open it.
+		return start([]string{"rundll32.exe", "url.dll,FileProtocolHandler", url})
+	}
+	return err
+}
+
+func openEnv(env, url string, stderr io.Writer) error {
+	var errs []error
+	for _, entry := range strings.Split(env, string(os.PathListSeparator)) {
+		args := strings.Fields(entry)
+		if len(args) == 0 {
+			continue
+		}
+		substituted := false
+		for i, a := range args {
+			var ok bool
+			args[i], ok = expand(a, url)
+			substituted = substituted || ok
+		}
+		if !substituted {
+			args = append(args, url)
+		}
+		if err := start(args); err != nil {
+			errs = append(errs, fmt.Errorf("$BROWSER command %q: %w", strings.Fields(entry)[0], err))
+			continue
+		}
+		for _, err := range errs {
+			fmt.Fprintf(stderr, "Could not start a browser: %v\n", err)
+		}
+		return nil
+	}
+	if len(errs) == 0 {
+		return errors.New("$BROWSER names no command")
+	}
+	return errors.Join(errs...)
+}
+
+// expand replaces %s with url and %% with %, as xdg-open's printf does,
+// and reports whether there was a %s.
+func expand(arg, url string) (string, bool) {
+	if !strings.Contains(arg, "%") {
+		return arg, false
+	}
+	var b strings.Builder
+	found := false
+	for i := 0; i < len(arg); i++ {
+		if arg[i] == '%' && i+1 < len(arg) {
+			switch arg[i+1] {
+			case 's':
+				b.WriteString(url)
+				found = true
+				i++
+				continue
+			case '%':
+				b.WriteByte('%')
+				i++
+				continue
+			}
+		}
+		b.WriteByte(arg[i])
+	}
+	return b.String(), found
+}
+
+// start runs args in the background with no stdio, and reaps it when it
+// exits.
+func start(args []string) error {
+	cmd := exec.Command(args[0], args[1:]...)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}
+
+// quiet points pkg/browser's child output at the null device. An *os.File
+// is handed to the child as is; any other writer would make the opener
+// wait for every process holding the pipe, the browser included.
+var quiet = sync.OnceFunc(func() {
+	var w io.Writer = io.Discard
+	if f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		w = f
+	}
+	browser.Stdout, browser.Stderr = w, w
+})
+
+func openDefault(url string) error {
+	quiet()
+	done := make(chan error, 1)
+	go func() { done <- browser.OpenURL(url) }()
+	t := time.NewTimer(defaultWait)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return nil // still running: most likely the browser itself
+	}
+}
+
+func isWSL() bool {
+	return runtime.GOOS == "linux" && (os.Getenv("WSL_DISTRO_NAME") != "" || os.Getenv("WSL_INTEROP") != "")
 }

@@ -1,7 +1,6 @@
 package browseropen
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,35 +9,120 @@ import (
 	"time"
 )
 
-func TestBrowserEnv(t *testing.T) {
+const target = "https://x.test/a?b=c&d=e%20f"
+
+// fakeBrowser writes a script that records its argv, one per line, in a
+// file and then lingers like a browser would.
+func fakeBrowser(t *testing.T, dir, name string) (script, out string) {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("uses a shell script as the browser")
 	}
-	dir := t.TempDir()
-	out := filepath.Join(dir, "args")
-	script := filepath.Join(dir, "fake-browser")
-	os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > "+out+"\n"), 0o755)
+	out = filepath.Join(dir, name+".args")
+	script = filepath.Join(dir, name)
+	body := "#!/bin/sh\nPATH=/usr/bin:/bin\nprintf '%s\\n' \"$@\" > " + out + ".tmp && mv " + out + ".tmp " + out + "\nsleep 1\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return script, out
+}
 
-	for _, tc := range []struct{ env, want string }{
-		{"/nonexistent/browser:" + script, "https://x.test/a?b=c&d=e\n"},
-		{script + " --new-window %s", "--new-window\nhttps://x.test/a?b=c&d=e\n"},
-	} {
-		os.Remove(out)
-		t.Setenv("BROWSER", tc.env)
-		if err := Open("https://x.test/a?b=c&d=e", io.Discard); err != nil {
-			t.Fatal(err)
+func readArgs(t *testing.T, out string) string {
+	t.Helper()
+	for range 150 {
+		if b, err := os.ReadFile(out); err == nil {
+			return string(b)
 		}
-		var got []byte
-		for i := 0; i < 100 && len(got) == 0; i++ {
-			time.Sleep(20 * time.Millisecond)
-			got, _ = os.ReadFile(out)
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the browser did not run")
+	return ""
+}
+
+func TestBrowserEnv(t *testing.T) {
+	dir := t.TempDir()
+	script, out := fakeBrowser(t, dir, "browser")
+	cases := []struct {
+		name, env, want string
+		note            bool // a note on stderr about a skipped entry
+	}{
+		{"URL appended", script, target + "\n", false},
+		{"first that starts wins", "/nonexistent/browser:" + script, target + "\n", true},
+		{"empty entries skipped", "::" + script + ":", target + "\n", false},
+		{"%s substituted", script + "  --new-window %s --x", "--new-window\n" + target + "\n--x\n", false},
+		{"%s inside an argument, %% kept", script + " --url=%s 100%%", "--url=" + target + "\n100%\n", false},
+		{"%% alone does not count as %s", script + " 100%%", "100%\n" + target + "\n", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(out)
+			t.Setenv("BROWSER", tc.env)
+			var stderr strings.Builder
+			begin := time.Now()
+			if err := Open(target, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(begin); d > 500*time.Millisecond {
+				t.Errorf("Open waited %s for the browser", d)
+			}
+			if got := readArgs(t, out); got != tc.want {
+				t.Errorf("argv %q, want %q", got, tc.want)
+			}
+			if got := strings.Contains(stderr.String(), "/nonexistent/browser"); got != tc.note {
+				t.Errorf("stderr %q", stderr.String())
+			}
+		})
+	}
+}
+
+func TestBrowserEnvNothingStarts(t *testing.T) {
+	for _, env := range []string{"/nonexistent/one:/nonexistent/two", " : "} {
+		t.Setenv("BROWSER", env)
+		err := Open("https://x.test/?state=SECRET", nil)
+		if err == nil || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("BROWSER=%q: %v", env, err)
 		}
-		if string(got) != tc.want {
-			t.Errorf("BROWSER=%q: argv %q, want %q", tc.env, got, tc.want)
+		if strings.Contains(env, "nonexistent") && !strings.Contains(err.Error(), "/nonexistent/two") {
+			t.Errorf("BROWSER=%q: %v", env, err)
 		}
 	}
-	t.Setenv("BROWSER", "/nonexistent/one:/nonexistent/two")
-	if err := Open("https://x.test", io.Discard); err == nil || !strings.Contains(err.Error(), "nonexistent") {
-		t.Errorf("no browser started: %v", err)
+}
+
+// TestDefaultOpener: without $BROWSER, the OS opener (xdg-open here, a
+// fake on PATH) runs; an opener that stays up does not hold Open.
+func TestDefaultOpener(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("fakes xdg-open")
+	}
+	dir := t.TempDir()
+	_, out := fakeBrowser(t, dir, "xdg-open")
+	t.Setenv("PATH", dir)
+	t.Setenv("BROWSER", "")
+	os.Unsetenv("BROWSER")
+	t.Setenv("WSL_DISTRO_NAME", "")
+	t.Setenv("WSL_INTEROP", "")
+	old := defaultWait
+	defaultWait = 100 * time.Millisecond
+	t.Cleanup(func() { defaultWait = old })
+
+	begin := time.Now()
+	if err := Open(target, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d > 600*time.Millisecond {
+		t.Errorf("Open waited %s for the browser", d)
+	}
+	if got := readArgs(t, out); got != target+"\n" {
+		t.Errorf("argv %q", got)
+	}
+
+	// A failing opener is reported.
+	failing := filepath.Join(dir, "failing")
+	os.WriteFile(failing, []byte("#!/bin/sh\nexit 3\n"), 0o755)
+	if err := os.Rename(failing, filepath.Join(dir, "xdg-open")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Open(target, nil); err == nil {
+		t.Error("a failing xdg-open was not reported")
 	}
 }
