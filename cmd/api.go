@@ -13,6 +13,7 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
 func newAPICmd(app *App) *cobra.Command {
@@ -64,7 +65,7 @@ stdin. Its Content-Type defaults to application/json when the data is JSON.`,
 				ar.Method = http.MethodGet
 			}
 			if t.Provider.UsesAPIKey {
-				if ar.APIKey, err = app.Secret(t.Provider, "api_key"); err != nil {
+				if ar.APIKey, err = app.Secret(t.Provider, tokenstore.APIKey); err != nil {
 					return err
 				}
 			}

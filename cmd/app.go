@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/keychain"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/paths"
 	"github.com/zauth-cli/zauth/pkg/provider"
@@ -48,18 +46,10 @@ func (a *App) Config() (*config.Config, error) {
 	return a.cfg, nil
 }
 
-// Store opens the token store: the OS keychain, or the file backend only
-// when asked for, with a warning every time.
+// Store opens the token store once; the file backend only when asked for.
 func (a *App) Store() *tokenstore.Store {
 	if a.store == nil {
-		dir := paths.StateDir()
-		var b keychain.Backend = &keychain.Chunked{Backend: keychain.NewOS(), Limit: keychain.DefaultChunkLimit()}
-		if a.InsecureStorage || os.Getenv("ZAUTH_STORAGE") == "file" {
-			f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
-			fmt.Fprintf(a.Err, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
-			b = f
-		}
-		a.store = &tokenstore.Store{Backend: b, Dir: dir}
+		a.store = tokenstore.Open(a.InsecureStorage || os.Getenv("ZAUTH_STORAGE") == "file", a.Err)
 	}
 	return a.store
 }
@@ -124,28 +114,24 @@ func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
 	if p.ClientAuth == provider.AuthNone {
 		return c, nil
 	}
-	c.Secret, err = a.Secret(p, "client_secret")
+	c.Secret, err = a.Secret(p, tokenstore.ClientSecret)
 	if err != nil {
 		return c, err
 	}
 	if c.Secret == "" {
 		return c, exitcode.Newf(exitcode.Usage, "no %s %s stored", p.Name, p.SecretName).WithHint(
-			fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s", p.Name, id, config.EnvName(p.Name, "client_secret")))
+			fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s", p.Name, id, config.EnvName(p.Name, tokenstore.ClientSecret)))
 	}
 	return c, nil
 }
 
-// Secret returns a client secret ("client_secret" or "api_key") from the
-// environment or the keychain; "" when neither has it.
+// Secret returns a client secret (tokenstore.ClientSecret or APIKey) from
+// the environment, else the keychain; "" when neither has it.
 func (a *App) Secret(p *provider.Provider, name string) (string, error) {
 	if v := config.Env(p.Name, name); v != "" {
 		return v, nil
 	}
-	v, err := a.Store().Backend.Get(tokenstore.SecretKey(p.Name, name))
-	if err == keychain.ErrNotFound {
-		return "", nil
-	}
-	return v, err
+	return a.Store().Secret(p.Name, name)
 }
 
 // errIsTerminal reports whether stderr is a terminal (spinner, colours).

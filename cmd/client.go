@@ -13,7 +13,6 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/keychain"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -87,12 +86,12 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 			}
 			store := app.Store()
 			if secret != "" {
-				if err := store.Backend.Set(tokenstore.SecretKey(p.Name, "client_secret"), secret); err != nil {
+				if err := store.SetSecret(p.Name, tokenstore.ClientSecret, secret); err != nil {
 					return err
 				}
 			}
 			if apiKey != "" {
-				if err := store.Backend.Set(tokenstore.SecretKey(p.Name, "api_key"), apiKey); err != nil {
+				if err := store.SetSecret(p.Name, tokenstore.APIKey, apiKey); err != nil {
 					return err
 				}
 			}
@@ -135,12 +134,12 @@ func newClientShowCmd(app *App) *cobra.Command {
 				if config.Env(p.Name, name) != "" {
 					return "from " + config.EnvName(p.Name, name), nil
 				}
-				_, err := app.Store().Backend.Get(tokenstore.SecretKey(p.Name, name))
+				v, err := app.Store().Secret(p.Name, name)
 				switch {
-				case errors.Is(err, keychain.ErrNotFound):
-					return "not stored", nil
 				case err != nil:
 					return "", err
+				case v == "":
+					return "not stored", nil
 				}
 				return "stored in the " + app.Store().Backend.Name(), nil
 			}
@@ -157,11 +156,11 @@ func newClientShowCmd(app *App) *cobra.Command {
 			if p.UsesUsername {
 				out.Username = app.cfg.Username(p)
 			}
-			if out.Secret, err = secretState("client_secret"); err != nil {
+			if out.Secret, err = secretState(tokenstore.ClientSecret); err != nil {
 				return err
 			}
 			if p.UsesAPIKey {
-				if out.APIKey, err = secretState("api_key"); err != nil {
+				if out.APIKey, err = secretState(tokenstore.APIKey); err != nil {
 					return err
 				}
 			}
@@ -195,11 +194,8 @@ func newClientDeleteCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b := app.Store().Backend
-			for _, name := range []string{"client_secret", "api_key"} {
-				if err := b.Delete(tokenstore.SecretKey(p.Name, name)); err != nil {
-					return err
-				}
+			if err := app.Store().DeleteSecrets(p.Name); err != nil {
+				return err
 			}
 			if err := app.cfg.Write(p.Name, map[string]string{config.KeyClientID: "", config.KeyUsername: "", config.KeyRedirectURI: ""}); err != nil {
 				return err

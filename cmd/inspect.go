@@ -166,7 +166,7 @@ func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstor
 	apiKey := ""
 	if t.Provider.UsesAPIKey {
 		var err error
-		if apiKey, err = a.Secret(t.Provider, "api_key"); err != nil {
+		if apiKey, err = a.Secret(t.Provider, tokenstore.APIKey); err != nil {
 			return nil, err
 		}
 	}

@@ -29,9 +29,6 @@ type Store struct {
 // TokenKey is the keychain key of a login.
 func TokenKey(provider, profile string) string { return "token:" + provider + ":" + profile }
 
-// SecretKey is the keychain key of a client secret (name: "client_secret", "api_key").
-func SecretKey(provider, name string) string { return "client:" + provider + ":" + name }
-
 // Load reads a login. A corrupt record is an error with the command that
 // clears it; other logins are unaffected.
 func (s *Store) Load(provider, profile string) (*Record, error) {
