@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
 // APIRequest is one call to a provider's API.
@@ -58,20 +60,9 @@ func (e *Env) API(ctx context.Context, t Target, ar APIRequest) (*http.Response,
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, ar.Method, target, bytes.NewReader(ar.Body))
+		resp, err := e.send(ctx, ar.Method, target, ar.Body, ar.Header, t.Provider, r, ar.APIKey)
 		if err != nil {
-			return nil, exitcode.New(exitcode.Usage, err)
-		}
-		for k, vs := range ar.Header {
-			req.Header[k] = vs
-		}
-		AuthorizeAPI(req, t.Provider, r, ar.APIKey)
-		resp, err := e.HTTP.Do(req)
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
-			}
-			return nil, exitcode.Newf(exitcode.Provider, "%s %s: %v", ar.Method, target, err)
+			return nil, err
 		}
 		if resp.StatusCode != http.StatusUnauthorized || attempt > 0 || !r.Refreshable() {
 			return resp, nil
@@ -81,4 +72,26 @@ func (e *Env) API(ctx context.Context, t Target, ar APIRequest) (*http.Response,
 			return nil, err
 		}
 	}
+}
+
+// send makes one authenticated API request, mapping transport failures to
+// exit codes.
+func (e *Env) send(ctx context.Context, method, target string, body []byte, header http.Header,
+	p *provider.Provider, r *tokenstore.Record, apiKey string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	AuthorizeAPI(req, p, r, apiKey)
+	resp, err := e.HTTP.Do(req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+		}
+		return nil, exitcode.Newf(exitcode.Provider, "%s %s: %v", method, target, err)
+	}
+	return resp, nil
 }

@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -74,18 +73,9 @@ func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiK
 }
 
 func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *tokenstore.Record, apiKey string) (any, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := e.send(ctx, http.MethodGet, url, nil, http.Header{"Accept": {"application/json"}}, p, r, apiKey)
 	if err != nil {
-		return nil, exitcode.New(exitcode.Usage, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	AuthorizeAPI(req, p, r, apiKey)
-	resp, err := e.HTTP.Do(req)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
-		}
-		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
+		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
