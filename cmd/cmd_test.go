@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -66,22 +69,90 @@ func TestSecretGenerate(t *testing.T) {
 	}
 }
 
+// TestUsageErrors: cobra's argument, flag and command errors are one line
+// naming the command, with an example or the help to read, and exit 2.
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"nope"}, {"token"}, {"login", "ziina", "--bogus"}, {"token", "ziina", "--min-ttl", "soon"}} {
-		_, errOut, code := run(t, args...)
-		if code != 2 || !strings.HasPrefix(errOut, "zauth: ") || strings.Count(errOut, "\n") != 1 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nope"}, `zauth: unknown command "nope"; see ` + "`zauth --help`"},
+		{[]string{"tokn", "ziina"}, "zauth: unknown command \"tokn\"; did you mean `zauth token`?"},
+		{[]string{"token"}, "zauth token: name a provider, for example `zauth token ziina`"},
+		{[]string{"api", "ziina"}, "zauth api: name a path, for example `zauth api ziina /account`"},
+		{[]string{"status", "x"}, `zauth status: takes no arguments, but got "x"`},
+		{[]string{"refresh", "ziina", "zbd"}, `zauth refresh: unexpected argument "zbd"`},
+		{[]string{"login", "ziina", "--bogus"}, "zauth login: unknown flag: --bogus"},
+		{[]string{"token", "ziina", "--min-ttl", "soon"}, `zauth token: invalid argument "soon" for "--min-ttl"`},
+		{[]string{"exec", "ziina", "sh", "-c", "true"}, "put the command to run after `--`"},
+		{[]string{"providers", "add", "acme"}, `zauth providers add: required flag(s) "issuer" not set`},
+	} {
+		_, errOut, code := run(t, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestUnclassifiedErrorIsUnexpected: an error nobody classified is exit 1,
+// not a usage error. A corrupt config file is a classified usage error.
+func TestUnclassifiedErrorIsUnexpected(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	// The state directory is a file: writing the login index fails with
+	// a plain OS error.
+	if err := os.WriteFile(dir+"/zauth", []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), []string{"status"}, strings.NewReader(""), &out, &errb)
+	if code != 1 {
+		t.Errorf("status with an unreadable state directory: exit %d, %s", code, errb.String())
+	}
+}
+
+func TestExitCodesHelpOnce(t *testing.T) {
+	out, _, _ := run(t, "--help")
+	if !strings.Contains(out, "130  interrupted") || !strings.Contains(out, "exit-codes") {
+		t.Errorf("root help lacks the exit codes:\n%s", out)
+	}
+	for _, args := range [][]string{{"token", "--help"}, {"version", "--help"}, {"completion", "--help"}} {
+		if out, _, _ := run(t, args...); strings.Contains(out, "130  interrupted") {
+			t.Errorf("%v repeats the exit-code block", args)
+		}
+	}
+	if out, _, code := run(t, "help", "exit-codes"); code != 0 || !strings.Contains(out, "5    secure storage") {
+		t.Errorf("help exit-codes: %d\n%s", code, out)
 	}
 }
 
 func TestVersion(t *testing.T) {
 	out, _, code := run(t, "version")
-	if code != 0 || !strings.HasPrefix(out, "zauth dev (commit none") {
+	// A test binary has no VCS stamp: every field says so plainly.
+	if code != 0 || !strings.HasPrefix(out, "zauth ") || !strings.Contains(out, "(commit ") {
 		t.Errorf("version: %q", out)
 	}
-	if out, _, _ := run(t, "--version"); out != "zauth dev\n" {
-		t.Errorf("--version: %q", out)
+}
+
+// TestVersionFromPlainBuild: `go build` with no ldflags reports the commit
+// the Go toolchain stamped into the binary.
+func TestVersionFromPlainBuild(t *testing.T) {
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "zauth")
+	build := exec.Command("go", "build", "-o", bin, "..")
+	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=auto")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "(commit " + string(head[:12]) + ", built 20"; !strings.Contains(string(out), want) {
+		t.Errorf("version = %q, want it to contain %q", out, want)
 	}
 }
 

@@ -17,13 +17,6 @@ import (
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 )
 
-// Build information, set with -ldflags -X at release time.
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
 const exitCodesHelp = `Exit codes:
   0    success
   1    unexpected error
@@ -45,20 +38,31 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	app := &App{In: stdin, Out: stdout, Err: stderr}
 	root := NewRootCmd(app)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	var err error
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	completing := len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
+	if _, _, ferr := root.Find(args); ferr != nil && !completing {
+		err = unknownCommand(root, args) // the only error Find returns
+	} else if c, cerr := root.ExecuteContextC(ctx); cerr != nil {
+		err = cobraFlagCheck(c, cerr)
+	}
 	if err == nil {
 		return exitcode.OK
 	}
+	// Unclassified errors are unexpected (1): usage errors are marked as
+	// such where they are found, cobra's included (see usage.go).
 	code := exitcode.Code(err)
-	var e *exitcode.Error
-	if !errors.As(err, &e) {
-		code = exitcode.Usage // cobra's own errors: unknown flag or command, bad arguments
-	}
 	if ctx.Err() != nil && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
 		code = exitcode.Interrupted
 	}
-	if e == nil || !e.Quiet {
-		fmt.Fprintln(stderr, "zauth: "+oneLine(err.Error()))
+	var e *exitcode.Error
+	if !errors.As(err, &e) || !e.Quiet {
+		msg := oneLine(err.Error())
+		if !strings.HasPrefix(msg, "zauth ") { // usage errors name their command
+			msg = "zauth: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
 	}
 	return code
 }
@@ -75,13 +79,17 @@ consent page in your browser, captures the authorization code on a loopback
 listener, exchanges it with PKCE, keeps the tokens in the OS keychain and hands
 fresh access tokens to scripts:
 
-  zauth login ziina --scope write_refunds+offline_access
-  curl -H "Authorization: Bearer $(zauth token ziina)" https://api-v2.ziina.com/api/account`,
+  zauth login ziina --scope read_account+offline_access
+  curl -H "Authorization: Bearer $(zauth token ziina)" https://api-v2.ziina.com/api/account
+
+` + exitCodesHelp + `
+
+See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 		Example: `  zauth client set ziina --client-id ID --username USER --secret-stdin < password.txt
   zauth login ziina --scope read_account+offline_access
   zauth token ziina --format header
   zauth status`,
-		Version:       version,
+		Version:       buildVersion().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -89,10 +97,7 @@ fresh access tokens to scripts:
 	root.SetOut(app.Out)
 	root.SetErr(app.Err)
 	root.SetVersionTemplate("zauth {{.Version}}\n")
-	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitcode.New(exitcode.Usage, fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath()))
-	})
+	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	pf := root.PersistentFlags()
@@ -114,18 +119,22 @@ fresh access tokens to scripts:
 		newAPICmd(app),
 		newExecCmd(app),
 		newVersionCmd(app),
+		newExitCodesTopic(),
 	)
+	friendlyArgs(root)
 	return root
 }
 
-func newVersionCmd(app *App) *cobra.Command {
+// newExitCodesTopic is `zauth help exit-codes`: a help topic, not a
+// command, so cobra lists it under "Additional help topics".
+func newExitCodesTopic() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version, commit and build date",
-		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			fmt.Fprintf(app.Out, "zauth %s (commit %s, built %s)\n", version, commit, date)
-			return nil
-		},
+		Use:   "exit-codes",
+		Short: "What zauth's exit codes mean, for scripts",
+		Long: exitCodesHelp + `
+
+Errors are one line on stderr, naming the command to run next where there is
+one; stdout carries only the data asked for. zauth exec exits with its
+command's code (127 when it cannot start, 128+n when it died of signal n).`,
 	}
 }
