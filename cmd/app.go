@@ -32,6 +32,9 @@ type App struct {
 
 	cfg   *config.Config
 	store *tokenstore.Store
+	// noConfigWarnings: the command reports config problems itself
+	// (doctor), or stderr is not the user's (shell completion).
+	noConfigWarnings bool
 }
 
 // Config loads the configuration once.
@@ -42,6 +45,11 @@ func (a *App) Config() (*config.Config, error) {
 			return nil, err
 		}
 		a.cfg = c
+		if !a.noConfigWarnings {
+			for _, p := range c.Problems() {
+				fmt.Fprintln(a.Err, "zauth: warning: "+p.Message)
+			}
+		}
 	}
 	return a.cfg, nil
 }

@@ -42,6 +42,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	completing := len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
+	app.noConfigWarnings = completing
 	if _, _, ferr := root.Find(args); ferr != nil && !completing {
 		err = unknownCommand(root, args) // the only error Find returns
 	} else if c, cerr := root.ExecuteContextC(ctx); cerr != nil {
@@ -118,6 +119,7 @@ See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 		newSecretCmd(app),
 		newAPICmd(app),
 		newExecCmd(app),
+		newDoctorCmd(app),
 		newVersionCmd(app),
 		newExitCodesTopic(),
 	)

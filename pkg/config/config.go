@@ -39,6 +39,8 @@ var Keys = []string{KeyClientID, KeyUsername, KeyRedirectURI, KeyIssuer, KeyAuth
 type Config struct {
 	v    *viper.Viper
 	File string // the config file in use (may not exist)
+	// fileKeys are the keys the file itself sets, for Problems.
+	fileKeys []string
 }
 
 // Load reads the config file (explicit path, ZAUTH_CONFIG, or the default
@@ -60,7 +62,7 @@ func Load(file string) (*Config, error) {
 			return nil, exitcode.Newf(exitcode.Usage, "config file %s: %v", file, err)
 		}
 	}
-	return &Config{v: v, File: file}, nil
+	return &Config{v: v, File: file, fileKeys: v.AllKeys()}, nil
 }
 
 // Set overrides a key for this run (how flags take precedence).

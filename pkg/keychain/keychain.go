@@ -110,9 +110,36 @@ func (k *OS) mapErr(what string, err error) error {
 		return nil
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
+	case IsLockedError(err):
+		return Locked(fmt.Errorf("cannot %s the OS keychain: it is locked", what))
 	}
 	return Unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, oneLine(err.Error())))
 }
+
+// IsLockedError reports whether a keychain error says the keychain is
+// locked (and an unlock was refused or could not be asked for): the
+// Secret Service's IsLocked error, go-keyring's failed unlock, macOS's
+// "User interaction is not allowed".
+func IsLockedError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"failed to unlock", "IsLocked", "is locked", "User interaction is not allowed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Locked wraps err as exit 5 with how to unlock the keychain.
+func Locked(err error) *exitcode.Error {
+	return exitcode.New(exitcode.Storage, err).WithHint(
+		"unlock it and retry (log in to the desktop session, or unlock the keyring in Seahorse or KeePassXC; " +
+			"headless: `gnome-keyring-daemon --unlock`, password on stdin; macOS: `security unlock-keychain`)")
+}
+
+// SessionBusError says why the platform's keychain service cannot be
+// reached at all (on Linux: no D-Bus session bus), or nil.
+func SessionBusError() error { return precheck() }
 
 // Unavailable wraps err as exit 5 with the explanation of the choices.
 func Unavailable(err error) *exitcode.Error {
