@@ -145,7 +145,10 @@ printf 'secret\n' | "$@" client set ziina --client-id c --secret-stdin 2> "$OUT_
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, b)
 	}
-	read := func(name string) string { b, _ := os.ReadFile(filepath.Join(out, name)); return strings.TrimSpace(string(b)) }
+	read := func(name string) string {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		return strings.TrimSpace(string(b))
+	}
 	if code := read("doctor.code"); code != "1" || !strings.Contains(read("doctor.json"), `"detail": "OS keychain is locked`) {
 		t.Errorf("doctor on a locked keyring: exit %s\n%s", code, read("doctor.json"))
 	}
