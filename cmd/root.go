@@ -123,6 +123,7 @@ See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 		newVersionCmd(app),
 		newExitCodesTopic(),
 	)
+	useBashCompletion(root)
 	friendlyArgs(root)
 	return root
 }

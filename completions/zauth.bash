@@ -1,5 +1,10 @@
 # bash completion V2 for zauth                                -*- shell-script -*-
 
+# Like printf %q, but commas stay as they are: they are not special to the
+# shell, and scopes are joined with them.
+__zauth_quote() { local q; printf -v q '%q' "$1"; printf '%s' "${q//\\,/,}"; }
+__zauth_quote_lines() { local s q; for s in "$@"; do printf -v q '%q' "$s"; printf '%s\n' "${q//\\,/,}"; done; }
+
 __zauth_debug()
 {
     if [[ -n ${BASH_COMP_DEBUG_FILE-} ]]; then
@@ -247,14 +252,14 @@ __zauth_handle_completion_types() {
         local tab=$'\t'
 
         # Strip any description and escape the completion to handled special characters
-        IFS=$'\n' read -ra completions -d '' < <(printf "%q\n" "${completions[@]%%$tab*}")
+        IFS=$'\n' read -ra completions -d '' < <(__zauth_quote_lines "${completions[@]%%$tab*}")
 
         # Only consider the completions that match
         IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")
 
         # compgen looses the escaping so we need to escape all completions again since they will
         # all be inserted on the command-line.
-        IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
+        IFS=$'\n' read -ra COMPREPLY -d '' < <(__zauth_quote_lines "${COMPREPLY[@]}")
         ;;
 
     *)
@@ -273,7 +278,7 @@ __zauth_handle_standard_completion_case() {
     # Short circuit to optimize if we don't have descriptions
     if [[ "${completions[*]}" != *$tab* ]]; then
         # First, escape the completions to handle special characters
-        IFS=$'\n' read -ra completions -d '' < <(printf "%q\n" "${completions[@]}")
+        IFS=$'\n' read -ra completions -d '' < <(__zauth_quote_lines "${completions[@]}")
         # Only consider the completions that match what the user typed
         IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")
 
@@ -282,7 +287,7 @@ __zauth_handle_standard_completion_case() {
         # completions, we don't want to escape them because they will be printed in a list
         # and we don't want to show escape characters in that list.
         if (( ${#COMPREPLY[@]} == 1 )); then
-            COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
+            COMPREPLY[0]=$(__zauth_quote "${COMPREPLY[0]}")
         fi
         return 0
     fi
@@ -298,7 +303,7 @@ __zauth_handle_standard_completion_case() {
         # characters because those escape characters are part of what the user typed.
         # Don't call "printf" in a sub-shell because it will be much slower
         # since we are in a loop.
-        printf -v comp "%q" "${compline%%$tab*}" &>/dev/null || comp=$(printf "%q" "${compline%%$tab*}")
+        printf -v comp "%q" "${compline%%$tab*}" &>/dev/null && comp=${comp//\\,/,} || comp=$(__zauth_quote "${compline%%$tab*}")
 
         # Only consider the completions that match
         [[ $comp == "$cur"* ]] || continue
@@ -321,7 +326,7 @@ __zauth_handle_standard_completion_case() {
     # If there is a single completion left, remove the description text and escape any special characters
     if ((${#COMPREPLY[*]} == 1)); then
         __zauth_debug "COMPREPLY[0]: ${COMPREPLY[0]}"
-        COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]%%$tab*}")
+        COMPREPLY[0]=$(__zauth_quote "${COMPREPLY[0]%%$tab*}")
         __zauth_debug "Removed description from single completion, which is now: ${COMPREPLY[0]}"
     else
         # Format the descriptions

@@ -67,7 +67,7 @@ func render() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	root := newRoot()
 	for name, gen := range map[string]func(*bytes.Buffer) error{
-		"completions/zauth.bash": func(b *bytes.Buffer) error { return root.GenBashCompletionV2(b, true) },
+		"completions/zauth.bash": func(b *bytes.Buffer) error { return cmd.GenBashCompletion(root, b, true) },
 		"completions/_zauth":     func(b *bytes.Buffer) error { return root.GenZshCompletion(b) },
 		"completions/zauth.fish": func(b *bytes.Buffer) error { return root.GenFishCompletion(b, true) },
 		"completions/zauth.ps1":  func(b *bytes.Buffer) error { return root.GenPowerShellCompletionWithDesc(b) },
@@ -84,28 +84,24 @@ func render() (map[string][]byte, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	md, man := filepath.Join(tmp, "reference"), filepath.Join(tmp, "man")
+	md := filepath.Join(tmp, "reference")
 	os.MkdirAll(md, 0o755)
-	os.MkdirAll(man, 0o755)
 	if err := doc.GenMarkdownTree(newRoot(), md); err != nil {
 		return nil, err
 	}
-	header := &doc.GenManHeader{Title: "ZAUTH", Section: "1", Source: "zauth", Manual: "zauth manual", Date: &manDate}
-	if err := doc.GenManTree(newRoot(), header, man); err != nil {
+	for name, page := range manPages(newRoot()) {
+		files["docs/man/"+name] = page
+	}
+	entries, err := os.ReadDir(md)
+	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{md, man} {
-		entries, err := os.ReadDir(dir)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(md, e.Name()))
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return nil, err
-			}
-			files["docs/"+filepath.Base(dir)+"/"+e.Name()] = normalise(data)
-		}
+		files["docs/reference/"+e.Name()] = normalise(data)
 	}
 	return files, nil
 }

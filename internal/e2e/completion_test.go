@@ -1,0 +1,131 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+const bashCompletionLib = "/usr/share/bash-completion/bash_completion"
+
+// TestBashCompletionInATerminal types into a real interactive bash on a
+// pseudo-terminal, with the bash-completion package and the script
+// `zauth completion bash` prints, and presses TAB: what bash inserts is
+// what a user gets, escaping included.
+func TestBashCompletionInATerminal(t *testing.T) {
+	if _, err := os.Stat(bashCompletionLib); err != nil {
+		t.Skip("the bash-completion package is not installed")
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "zauth.bash")
+	out, err := exec.Command(zauthBin, "completion", "bash").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(script, out, 0o600)
+
+	for _, tc := range []struct{ typed, want string }{
+		// Scopes complete without a trailing space, so that more can follow.
+		{"zauth login zbd --scope user,", "$ zauth login zbd --scope user,wallet"},
+		{"zauth login ziina --scope write_refunds+read", "$ zauth login ziina --scope write_refunds+read_account"},
+		{"zauth tok", "$ zauth token "},
+	} {
+		t.Run(tc.typed, func(t *testing.T) {
+			screen := typeInBash(t, dir, script, tc.typed+"\t")
+			// The line as bash last drew it, after the prompt.
+			if line := screen[max(strings.LastIndex(screen, "$ "), 0):]; line != tc.want {
+				t.Errorf("after TAB the line is not %q; the terminal shows:\n%q", tc.want, screen)
+			}
+		})
+	}
+}
+
+// typeInBash starts an interactive bash on a new pseudo-terminal, loads
+// bash-completion and the script, types keys and returns what the
+// terminal showed after them.
+func typeInBash(t *testing.T, dir, script, keys string) string {
+	t.Helper()
+	master, slave := openPTY(t)
+	defer master.Close()
+	bash := exec.Command("bash", "--norc", "--noprofile", "-i")
+	bash.Dir = dir
+	bash.Env = []string{"HOME=" + dir, "TERM=dumb", "PS1=$ ", "PATH=" + filepath.Dir(zauthBin) + ":" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
+	bash.Stdin, bash.Stdout, bash.Stderr = slave, slave, slave
+	bash.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := bash.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	defer func() { bash.Process.Kill(); bash.Wait() }()
+
+	var screen bytes.Buffer
+	read := make(chan []byte)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			if n > 0 {
+				read <- append([]byte(nil), buf[:n]...)
+			}
+			if err != nil {
+				close(read)
+				return
+			}
+		}
+	}()
+	// waitFor collects output until it contains s.
+	waitFor := func(s string) {
+		deadline := time.After(15 * time.Second)
+		for !strings.Contains(screen.String(), s) {
+			select {
+			case b, ok := <-read:
+				if !ok {
+					t.Fatalf("bash ended; the terminal showed:\n%s", screen.String())
+				}
+				screen.Write(b)
+			case <-deadline:
+				t.Fatalf("waiting for %q; the terminal showed:\n%q", s, screen.String())
+			}
+		}
+	}
+	fmt.Fprintf(master, "source %s; source %s; echo READY\n", bashCompletionLib, script)
+	waitFor("READY\r\n$ ") // readline is reading the next line
+	screen.Reset()
+	fmt.Fprint(master, keys)
+	// Bash echoes what is typed and then what completion inserted; the
+	// marker typed afterwards shows where that ended (readline handles
+	// keys in order, so it comes after the completion).
+	fmt.Fprint(master, "#END")
+	waitFor("#END")
+	return strings.TrimSuffix(screen.String()[:strings.Index(screen.String(), "#END")], "\a")
+}
+
+// openPTY opens a new pseudo-terminal pair.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, s
+}
