@@ -9,12 +9,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // Build information, set with -ldflags -X at release time.
@@ -58,12 +58,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code = exitcode.Interrupted
 	}
 	if e == nil || !e.Quiet {
-		fmt.Fprintln(stderr, "zauth: "+oneLine(err.Error()))
+		fmt.Fprintln(stderr, "zauth: "+textsafe.Line(err.Error()))
 	}
 	return code
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(app *App) *cobra.Command {
