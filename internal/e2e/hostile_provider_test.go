@@ -137,6 +137,10 @@ func TestOAuthEndpointRedirectsAreRefused(t *testing.T) {
 
 		steal("/token")
 		h.run("", "refresh", "acme").expect(t, 4, "token endpoint", "redirect", "http://"+hostPort(rec.URL)+"/token")
+		tlsRec := evil(t, true) // https to https on another port
+		h.emu.SetHostile(emulator.Hostile{Redirects: map[string]string{"/token": tlsRec.URL + "/token"}})
+		h.run("", "refresh", "acme").expect(t, 4, "token endpoint", "redirect", tlsRec.URL+"/token")
+		reachedNothing(t, tlsRec)
 		if h.rawRecord("default") != before {
 			t.Error("the stored login changed")
 		}

@@ -123,7 +123,9 @@ type refusedRedirect struct {
 	origin string
 }
 
-func (e *refusedRedirect) Error() string { return "redirect to " + e.to.Redacted() + " refused" }
+func (e *refusedRedirect) Error() string {
+	return "redirect to " + textsafe.URL(e.to.String()) + " refused"
+}
 
 // sameOriginRedirects returns a copy of hc that follows redirects only
 // within origin's scheme, host and port (none when origin is empty).
@@ -137,7 +139,9 @@ func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
 		switch {
 		case origin == "":
 			return http.ErrUseLastResponse
-		case err != nil || !sameOrigin(req.URL, o):
+		case err != nil:
+			return &refusedRedirect{to: req.URL, origin: textsafe.URL(origin)}
+		case !sameOrigin(req.URL, o):
 			return &refusedRedirect{to: req.URL, origin: textsafe.URL(o.Scheme + "://" + o.Host)}
 		case len(via) >= 10:
 			return errors.New("stopped after 10 redirects")
