@@ -267,6 +267,20 @@ func TestHostileTokenResponses(t *testing.T) {
 		}
 	})
 
+	t.Run("terminal escapes in an API error body", func(t *testing.T) {
+		h := newHarness(t, emulator.Ziina, emulator.Options{})
+		h.setupClient()
+		h.seedExpired("default")
+		h.emu.SetHostile(emulator.Hostile{Errors: map[string]string{"/api/account": "{\"message\":\"\x1b]0;pwned\x07\x1b[2J\r\u202edenied\"}\n"}})
+		for _, args := range [][]string{{"api", "ziina", "/account"}, {"inspect", "ziina", "--remote"}} {
+			r := h.run("", args...)
+			r.expect(t, 4, "400", "denied")
+			if strings.ContainsAny(r.stderr, "\x1b\x07\r\u202e") {
+				t.Errorf("%s: control characters reached the terminal: %q", args[0], r.stderr)
+			}
+		}
+	})
+
 	t.Run("records stored by earlier versions", func(t *testing.T) {
 		h := newHarness(t, emulator.Ziina, emulator.Options{})
 		exp := time.Now().Add(time.Hour).UTC()

@@ -20,6 +20,9 @@ type Hostile struct {
 	// TokenFields are merged into successful token responses; a nil value
 	// removes the field.
 	TokenFields map[string]any
+	// Errors answers requests for these paths with 400 and the mapped body,
+	// sent as it is (escape sequences included).
+	Errors map[string]string
 	// EchoRequest makes the token, revocation and introspection endpoints
 	// answer 400 invalid_request with an error_description that echoes the
 	// request body and its Authorization header, as careless servers do.
@@ -53,6 +56,12 @@ func (s *Server) hostileHandler(next http.Handler) http.Handler {
 			io.Copy(io.Discard, r.Body)
 			w.Header().Set("Location", to)
 			w.WriteHeader(status)
+			return
+		}
+		if body, ok := h.Errors[r.URL.Path]; ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, body)
 			return
 		}
 		if h.EchoRequest && r.Method == http.MethodPost && (r.URL.Path == s.paths().token || r.URL.Path == "/revoke" || r.URL.Path == "/introspect") {
