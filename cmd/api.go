@@ -13,6 +13,7 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -29,6 +30,10 @@ func newAPICmd(app *App) *cobra.Command {
 host) with a fresh token, and print the response body on stdout. On 401 zauth
 refreshes the token once and retries. A non-2xx answer exits 4 with the body on
 stderr. ZBD requests carry the usertoken and apikey headers ZBD expects.
+
+Redirects are followed only to the scheme, host and port of the provider's
+api_url; a redirect anywhere else is refused (exit 4) and the token is not sent
+there. Only Bearer tokens are sent (exit 2 for another token type).
 
 -d sends a body (default method POST): the data itself, @FILE, or @- for
 stdin. Its Content-Type defaults to application/json when the data is JSON.`,
@@ -76,14 +81,14 @@ stdin. Its Content-Type defaults to application/json when the data is JSON.`,
 			defer resp.Body.Close()
 			ok := resp.StatusCode/100 == 2
 			if include {
-				fmt.Fprintf(app.Out, "%s %s\n", resp.Proto, resp.Status)
+				fmt.Fprintf(app.Out, "%s %s\n", resp.Proto, textsafe.Line(resp.Status))
 				names := make([]string, 0, len(resp.Header))
 				for k := range resp.Header {
 					names = append(names, k)
 				}
 				sort.Strings(names)
 				for _, k := range names {
-					fmt.Fprintf(app.Out, "%s: %s\n", k, strings.Join(resp.Header[k], ", "))
+					fmt.Fprintf(app.Out, "%s: %s\n", textsafe.Line(k), textsafe.Line(strings.Join(resp.Header[k], ", ")))
 				}
 				fmt.Fprintln(app.Out)
 			}
@@ -91,12 +96,14 @@ stdin. Its Content-Type defaults to application/json when the data is JSON.`,
 				_, err = io.Copy(app.Out, resp.Body)
 				return err
 			}
+			// The error body goes to a terminal: cleaned of escape sequences.
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			app.Err.Write(body)
-			if len(body) > 0 && body[len(body)-1] != '\n' {
+			text := textsafe.Text(string(body))
+			io.WriteString(app.Err, text)
+			if text != "" && !strings.HasSuffix(text, "\n") {
 				fmt.Fprintln(app.Err)
 			}
-			return exitcode.Newf(exitcode.Provider, "%s %s answered %s", ar.Method, args[1], resp.Status)
+			return exitcode.Newf(exitcode.Provider, "%s %s answered %s", ar.Method, args[1], textsafe.Line(resp.Status))
 		},
 	}
 	addProfileFlag(app, c, &profile)

@@ -7,14 +7,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
-// summary is the one-line, token-free description of a login.
+// summary is the one-line, token-free description of a login. The scopes
+// come from the provider: cleaned for the terminal.
 func summary(r *tokenstore.Record) string {
 	scopes := "no scopes reported"
 	if len(r.Scopes) > 0 {
-		scopes = "scopes " + strings.Join(r.Scopes, " ")
+		scopes = "scopes " + textsafe.Line(strings.Join(r.Scopes, " "))
 	}
 	refresh := "not refreshable"
 	if r.Refreshable() {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/jwt"
 	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -125,9 +127,11 @@ func inspect(r *tokenstore.Record, now time.Time) inspection {
 	return in
 }
 
+// printInspection prints for people: everything the provider chose is
+// cleaned of escape sequences (the --json document is exact instead).
 func printInspection(app *App, in inspection) {
 	w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, textsafe.Line(v)) }
 	row("Provider", in.Provider)
 	row("Profile", in.Profile)
 	row("Client ID", in.ClientID)
@@ -144,13 +148,18 @@ func printInspection(app *App, in inspection) {
 		row("Access token", in.AccessToken)
 	}
 	w.Flush()
+	printJSON := func(v any) {
+		var b bytes.Buffer
+		writeJSON(&b, v)
+		app.Out.Write(textsafe.JSON(b.Bytes()))
+	}
 	if in.JWT != nil {
 		fmt.Fprintln(app.Out, "\nAccess token is a JWT (decoded, signature NOT verified):")
-		writeJSON(app.Out, in.JWT)
+		printJSON(in.JWT)
 	}
 	if in.Remote != nil {
 		fmt.Fprintln(app.Out, "\nProvider says:")
-		writeJSON(app.Out, in.Remote)
+		printJSON(in.Remote)
 	}
 }
 

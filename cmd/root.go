@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -59,7 +60,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var e *exitcode.Error
 	if !errors.As(err, &e) || !e.Quiet {
-		msg := oneLine(err.Error())
+		msg := textsafe.Line(err.Error())
 		if !strings.HasPrefix(msg, "zauth ") { // usage errors name their command
 			msg = "zauth: " + msg
 		}
@@ -67,8 +68,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	return code
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(app *App) *cobra.Command {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // statusEntry is one `status --json` element; its field names are stable.
@@ -56,7 +58,7 @@ so it unlocks nothing and prints no token.`,
 				if e.ExpiresAt != nil {
 					exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
 				}
-				scopes := strings.Join(e.Scopes, " ")
+				scopes := textsafe.Line(strings.Join(e.Scopes, " ")) // from the provider
 				if scopes == "" {
 					scopes = "-"
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/session"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -47,6 +48,9 @@ Formats:
 			}
 			r, err := app.Env().Fresh(c.Context(), t, minTTL)
 			if err != nil {
+				return err
+			}
+			if err := session.Usable(r); err != nil { // scripts put it in headers and shell lines
 				return err
 			}
 			return printToken(app, r, format)

@@ -53,6 +53,8 @@ type Options struct {
 	CamelCase bool
 	// JWTAccessTokens issues unsigned JWT-shaped access tokens.
 	JWTAccessTokens bool
+	// TLS serves HTTPS with httptest's certificate (see CertPEM).
+	TLS bool
 }
 
 // Fault replaces the next token-endpoint answers.
@@ -105,6 +107,7 @@ type Server struct {
 	lastAuth     url.Values
 	secrets      []string // every code, token and verifier seen
 	revoked      int
+	hostile      Hostile
 }
 
 // New starts an emulator on 127.0.0.1.
@@ -140,7 +143,11 @@ func New(kind Kind, opts Options) *Server {
 		mux.HandleFunc("POST /introspect", s.introspect)
 		mux.HandleFunc("GET /userinfo", s.userinfo)
 	}
-	s.srv = httptest.NewServer(mux)
+	if opts.TLS {
+		s.srv = httptest.NewTLSServer(s.hostileHandler(mux))
+	} else {
+		s.srv = httptest.NewServer(s.hostileHandler(mux))
+	}
 	s.URL = s.srv.URL
 	if kind != ZBD {
 		s.Issuer = s.URL

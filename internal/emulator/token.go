@@ -184,7 +184,7 @@ func (s *Server) respond(w http.ResponseWriter, access, refresh string, scopes [
 		if refresh != "" {
 			out["refreshToken"] = refresh
 		}
-		writeJSON(w, 200, out)
+		writeJSON(w, 200, s.withHostileFields(out))
 		return
 	}
 	out := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": expiresIn, "scope": s.joinScopes(scopes)}
@@ -194,7 +194,7 @@ func (s *Server) respond(w http.ResponseWriter, access, refresh string, scopes [
 			out["refresh_token_expires_in"] = 90 * 24 * 3600
 		}
 	}
-	writeJSON(w, 200, out)
+	writeJSON(w, 200, s.withHostileFields(out))
 }
 
 // genericClient accepts a form body with client_secret_basic or

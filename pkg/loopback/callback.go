@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // Expect is what a valid callback must carry.
@@ -114,9 +114,9 @@ func ParseCallback(q url.Values, exp Expect) (string, error) {
 	}
 	if e := q.Get("error"); e != "" {
 		return "", &ProviderError{
-			Code:        clean(e, 64),
-			Description: clean(q.Get("error_description"), 300),
-			URI:         clean(q.Get("error_uri"), 300),
+			Code:        textsafe.Short(e, 64),
+			Description: textsafe.Short(q.Get("error_description"), 300),
+			URI:         textsafe.Short(q.Get("error_uri"), 300),
 		}
 	}
 	code := q.Get("code")
@@ -124,26 +124,6 @@ func ParseCallback(q url.Values, exp Expect) (string, error) {
 		return "", ErrMissingCode
 	}
 	return code, nil
-}
-
-// clean keeps provider text printable, on one line and at most n bytes
-// (plus an ellipsis), so it cannot rewrite the terminal or spoof text with
-// control or bidi characters.
-func clean(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if !unicode.IsPrint(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n] + "…"
-	}
-	return s
 }
 
 // redirectPath is the path a request for u arrives on: a redirect URI

@@ -155,6 +155,11 @@ func FuzzParseTokenResponse(f *testing.F) {
 		`{"access_token":"a","token_type":"Bearer","expires_in":3600,"refresh_token":"r","scope":"a b"}`,
 		`{"accessToken":"a","expiresIn":"60","scope":"user,wallet"}`,
 		`{"access_token":"a","expires_in":-1}`, `[]`, `null`, `{"access_token":null}`, `{"access_token":"a","expires_in":1e309}`,
+		`{"access_token":"a|b_c.d~e+f/g=","token_type":"N_A","refresh_token":"r~1","id_token":"h.p.s","expires_in":0}`,
+		`{"access_token":"a b"}`, `{"access_token":"a","token_type":"Bearer\r\nX-Evil: 1"}`, `{"access_token":"a","scope":"x \u001b]0;t\u0007"}`,
+		`{"access_token":"caf\u00e9"}`, `{"access_token":"a","refresh_token":"r\n"}`, `{"access_token":"a","scope":"say \"hi\""}`,
+		`{"access_token":"eyJhbGciOiJub25lIn0.eyJleHAiOjE3MDAwMDA5MDB9.sig"}`,
+		`{"access_token":"eyJhbGciOiJub25lIn0.eyJleHAiOjE2MDAwMDAwMDB9.sig"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -169,6 +174,15 @@ func FuzzParseTokenResponse(f *testing.F) {
 		}
 		if tok.AccessToken == "" || tok.TokenType == "" {
 			t.Fatalf("accepted a token without access_token or type: %+v", tok)
+		}
+		if CheckUsable(tok.AccessToken, tok.TokenType) != nil || tok.RefreshToken != "" && !isTokenChars(tok.RefreshToken) ||
+			tok.IDToken != "" && !isTokenChars(tok.IDToken) {
+			t.Fatalf("accepted a malformed token: %q", data)
+		}
+		for _, s := range tok.Scopes {
+			if !isScope(s) || strings.ContainsRune(s, ' ') {
+				t.Fatalf("accepted a malformed scope %q", s)
+			}
 		}
 		if !tok.Expiry.IsZero() && (tok.Expiry.Before(now) || tok.Expiry.After(now.Add(maxExpiresIn*time.Second))) {
 			t.Fatalf("implausible expiry %v", tok.Expiry)

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/jwt"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // MaxBody bounds how much of a token response is read: a provider answers
@@ -30,7 +32,7 @@ type Token struct {
 	AccessToken  string
 	TokenType    string
 	RefreshToken string
-	Expiry       time.Time // zero when the provider did not say
+	Expiry       time.Time // zero when neither expires_in nor a JWT's exp said
 	Scopes       []string  // nil when the provider did not say
 	IDToken      string
 }
@@ -86,8 +88,12 @@ type endpoint struct{ url, what string }
 
 // call POSTs params to an endpoint of the provider with its client
 // authentication and body encoding, and returns the bounded body of a 2xx
-// answer; anything else becomes an error with the right exit code.
+// answer; anything else becomes an error with the right exit code. A
+// redirect is never followed: it would carry the client secret, code,
+// verifier or token to wherever the answer points, and bring back a token
+// from there.
 func call(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, e endpoint, params [][2]string) ([]byte, error) {
+	secrets := sentSecrets(p, c, params)
 	switch p.ClientAuth {
 	case provider.AuthPost:
 		params = append([][2]string{{"client_id", c.ID}, {"client_secret", c.Secret}}, params...)
@@ -121,11 +127,14 @@ func call(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, 
 		// RFC 6749 §2.3.1: form-encode both parts before joining them.
 		req.SetBasicAuth(url.QueryEscape(c.basicUser()), url.QueryEscape(c.Secret))
 	}
-	resp, err := hc.Do(req)
+	resp, err := noRedirects(hc).Do(req)
 	if err != nil {
 		return nil, networkError(p, e, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode/100 == 3 {
+		return nil, redirectError(p, e, resp)
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
 		return nil, networkError(p, e, err)
@@ -134,9 +143,31 @@ func call(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, 
 		return nil, exitcode.Newf(exitcode.Provider, "%s %s endpoint sent more than %d bytes", p.DisplayName, e.what, MaxBody)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, classify(p, e, resp.StatusCode, resp.Header.Get("Content-Type"), data)
+		return nil, classify(p, e, resp.StatusCode, resp.Header.Get("Content-Type"), data, secrets)
 	}
 	return data, nil
+}
+
+// noRedirects returns a copy of hc that hands back 3xx answers instead of
+// following them.
+func noRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+func redirectError(p *provider.Provider, e endpoint, resp *http.Response) error {
+	to := "nowhere (no Location)"
+	if u, err := resp.Location(); err == nil {
+		to = textsafe.URL(u.String())
+	} else if loc := resp.Header.Get("Location"); loc != "" {
+		to = textsafe.URL(loc)
+	}
+	return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d redirecting to %s; zauth does not follow redirects from OAuth endpoints, so nothing was sent there",
+		p.DisplayName, e.what, resp.StatusCode, to)
 }
 
 func networkError(p *provider.Provider, e endpoint, err error) error {
@@ -159,7 +190,9 @@ func isTimeout(err error) bool {
 }
 
 // classify turns a non-2xx answer into an error with the right exit code.
-func classify(p *provider.Provider, e endpoint, status int, contentType string, data []byte) error {
+// The provider's text is redacted of the secrets the request carried (some
+// servers echo the request) and cleaned for the terminal.
+func classify(p *provider.Provider, e endpoint, status int, contentType string, data []byte, secrets []string) error {
 	var body struct {
 		Error       string `json:"error"`
 		Description string `json:"error_description"`
@@ -169,34 +202,29 @@ func classify(p *provider.Provider, e endpoint, status int, contentType string, 
 	if json.Unmarshal(data, &body) != nil || (body.Error == "" && body.Message == "") {
 		kind := "an unexpected body"
 		if mt != "" {
-			kind = "a " + mt + " body"
+			kind = "a " + textsafe.Short(mt, 60) + " body"
 		}
 		return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d with %s", p.DisplayName, e.what, status, kind)
 	}
-	te := &TokenError{Endpoint: e.what, Status: status, Code: body.Error, Description: oneLine(body.Description)}
-	if te.Code == "" {
-		te.Description = oneLine(body.Message)
+	te := &TokenError{Endpoint: e.what, Status: status, Code: textsafe.Short(redact(body.Error, secrets), 64),
+		Description: textsafe.Short(redact(body.Description, secrets), 300)}
+	if body.Error == "" {
+		te.Description = textsafe.Short(redact(body.Message, secrets), 300)
 	}
 	switch {
-	case te.Code == "invalid_grant":
+	case body.Error == "invalid_grant":
 		return &exitcode.Error{Code: exitcode.LoginNeeded, Err: te}
-	case te.Code == "invalid_client" || te.Code == "unauthorized_client":
+	case body.Error == "invalid_client" || body.Error == "unauthorized_client":
 		return &exitcode.Error{Code: exitcode.Usage, Err: te, Hint: "check the client id and " + p.SecretName + " (`zauth client show " + p.Name + "`)"}
 	}
 	return &exitcode.Error{Code: exitcode.Provider, Err: te}
 }
 
-// oneLine keeps provider text from breaking the one-line error contract.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
 // ParseTokenResponse decodes a token response in snake_case (RFC 6749) or
-// camelCase (one ZBD SDK), with expires_in as a number or a string.
+// camelCase (one ZBD SDK), with expires_in as a number or a string. Tokens,
+// token type and scope must have RFC 6749 syntax. expires_in 0 is a token
+// that has already expired; without expires_in, a JWT access token's exp
+// (unverified, bounded) says when to refresh.
 func ParseTokenResponse(data []byte, now time.Time) (*Token, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -222,25 +250,41 @@ func ParseTokenResponse(data []byte, now time.Time) (*Token, error) {
 	if t.AccessToken == "" {
 		return nil, errors.New("the response has no access_token")
 	}
+	if !isTokenChars(t.AccessToken) {
+		return nil, &MalformedError{"access_token"}
+	}
 	if t.TokenType, err = str("token_type", "tokenType"); err != nil {
 		return nil, err
 	}
 	if t.TokenType == "" {
 		t.TokenType = "Bearer"
 	}
+	if !isTokenType(t.TokenType) {
+		return nil, &MalformedError{"token_type"}
+	}
 	if t.RefreshToken, err = str("refresh_token", "refreshToken"); err != nil {
 		return nil, err
 	}
+	if t.RefreshToken != "" && !isTokenChars(t.RefreshToken) {
+		return nil, &MalformedError{"refresh_token"}
+	}
 	if t.IDToken, err = str("id_token", "idToken"); err != nil {
 		return nil, err
+	}
+	if t.IDToken != "" && !isTokenChars(t.IDToken) {
+		return nil, &MalformedError{"id_token"}
 	}
 	scope, err := str("scope", "scopes")
 	if err != nil {
 		return nil, err
 	}
+	if !isScope(scope) {
+		return nil, &MalformedError{"scope"}
+	}
 	if scope != "" {
 		t.Scopes = provider.ParseScopes([]string{scope})
 	}
+	said := false
 	for _, k := range []string{"expires_in", "expiresIn"} {
 		v, ok := raw[k]
 		if !ok || string(v) == "null" {
@@ -248,12 +292,16 @@ func ParseTokenResponse(data []byte, now time.Time) (*Token, error) {
 		}
 		secs, err := parseSeconds(v)
 		if err != nil || secs < 0 || secs > maxExpiresIn {
-			return nil, fmt.Errorf("%s %s is not a plausible lifetime", k, truncate(string(v), 40))
+			return nil, fmt.Errorf("%s %s is not a plausible lifetime", k, textsafe.Short(string(v), 40))
 		}
-		if secs > 0 {
-			t.Expiry = now.Add(time.Duration(secs) * time.Second)
-		}
+		t.Expiry, said = now.Add(time.Duration(secs)*time.Second), true
 		break
+	}
+	if exp, ok := jwt.Expiry(t.AccessToken); !said && ok && exp.After(now.Add(-maxExpiresIn*time.Second)) && !exp.After(now.Add(maxExpiresIn*time.Second)) {
+		t.Expiry = exp
+		if exp.Before(now) { // expired already, as expires_in 0
+			t.Expiry = now
+		}
 	}
 	return t, nil
 }
@@ -271,11 +319,4 @@ func parseSeconds(v json.RawMessage) (int64, error) {
 		return 0, err
 	}
 	return strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

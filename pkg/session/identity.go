@@ -11,21 +11,30 @@ import (
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
 // AuthorizeAPI adds the token (and, for providers that want one, the API
-// key) to an API request the way the provider expects.
-func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record, apiKey string) {
-	switch p.APIAuth {
-	case "usertoken":
+// key) to an API request the way the provider expects. Only Bearer tokens
+// go into the Authorization header: another type (DPoP, MAC) needs proof
+// zauth does not make, and sending it as Bearer would be wrong.
+func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record, apiKey string) error {
+	if err := Usable(r); err != nil {
+		return err
+	}
+	switch {
+	case p.APIAuth == "usertoken":
 		req.Header.Set("usertoken", r.AccessToken)
 		if apiKey != "" {
 			req.Header.Set("apikey", apiKey)
 		}
-	default:
+	case r.TokenType == "" || strings.EqualFold(r.TokenType, "bearer"):
 		req.Header.Set("Authorization", "Bearer "+r.AccessToken)
+	default:
+		return exitcode.Newf(exitcode.Usage, "the stored %s token is of type %q; zauth sends only Bearer tokens to an API", r.Provider, r.TokenType)
 	}
+	return nil
 }
 
 // Identity asks the provider who the token belongs to: its identity API
@@ -41,7 +50,7 @@ func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiK
 				fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
 		}
 		for _, path := range p.IdentityPaths {
-			v, err := e.getJSON(ctx, p, strings.TrimSuffix(p.APIURL, "/")+path, r, apiKey)
+			v, err := e.getJSON(ctx, p, strings.TrimSuffix(p.APIURL, "/")+path, r, apiKey, p.APIURL)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +58,7 @@ func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiK
 		}
 	}
 	if p.UserinfoURL != "" {
-		v, err := e.getJSON(ctx, p, p.UserinfoURL, r, "")
+		v, err := e.getJSON(ctx, p, p.UserinfoURL, r, "", "")
 		if err != nil {
 			return nil, err
 		}
@@ -72,8 +81,9 @@ func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiK
 	return out, nil
 }
 
-func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *tokenstore.Record, apiKey string) (any, error) {
-	resp, err := e.send(ctx, http.MethodGet, url, nil, http.Header{"Accept": {"application/json"}}, p, r, apiKey)
+// getJSON follows redirects only within origin (none when it is empty).
+func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *tokenstore.Record, apiKey, origin string) (any, error) {
+	resp, err := e.send(ctx, http.MethodGet, url, nil, http.Header{"Accept": {"application/json"}}, p, r, apiKey, origin)
 	if err != nil {
 		return nil, err
 	}
@@ -83,19 +93,11 @@ func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *
 		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, resp.Status, snippet(body))
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, textsafe.Line(resp.Status), textsafe.Short(string(body), 200))
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered with a body that is not JSON", url)
 	}
 	return v, nil
-}
-
-func snippet(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
 }
