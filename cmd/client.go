@@ -46,7 +46,11 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := app.Provider(args[0])
+			cfg, err := app.editConfig()
+			if err != nil {
+				return err
+			}
+			p, err := cfg.Provider(args[0])
 			if err != nil {
 				return err
 			}
@@ -95,10 +99,10 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 					return err
 				}
 			}
-			if err := app.cfg.Write(p.Name, values); err != nil {
+			if err := cfg.Write(p.Name, values); err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "Saved the %s client %s in %s", p.DisplayName, clientID, app.cfg.File)
+			fmt.Fprintf(app.Err, "Saved the %s client %s in %s", p.DisplayName, clientID, cfg.File)
 			if secret != "" {
 				fmt.Fprintf(app.Err, " and its %s in the %s", p.SecretName, store.Backend.Name())
 			}
@@ -112,6 +116,20 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 	c.Flags().BoolVar(&secretStdin, "secret-stdin", false, "read the client secret (Ziina: password) from the first line of stdin")
 	c.Flags().BoolVar(&apiKeyStdin, "api-key-stdin", false, "read the project API key (ZBD) from the next line of stdin")
 	return c
+}
+
+// editConfig loads the configuration for a command that writes it: unlike
+// App.Config, a --config file that does not exist yet is fine, since the
+// write creates it.
+func (a *App) editConfig() (*config.Config, error) {
+	if a.cfg == nil {
+		c, err := config.LoadForEdit(a.ConfigFile)
+		if err != nil {
+			return nil, err
+		}
+		a.cfg = c
+	}
+	return a.cfg, nil
 }
 
 func newClientShowCmd(app *App) *cobra.Command {

@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
 )
@@ -70,4 +75,60 @@ func TestLooseStateDirRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.mustRun("", "refresh", "ziina")
+}
+
+// TestParallelClientSet: concurrent `client set` runs on different
+// providers all land in the config file.
+func TestParallelClientSet(t *testing.T) {
+	h := newHarness(t, emulator.Generic, emulator.Options{})
+	base := "# shared config\nproviders:\n"
+	names := []string{"ziina", "zbd"}
+	for _, n := range []string{"one", "two", "three"} {
+		base += fmt.Sprintf("  %s:\n    auth_url: %s/authorize\n    token_url: %s/token\n", n, h.emu.URL, h.emu.URL)
+		names = append(names, n)
+	}
+	for round := range 5 {
+		h.writeConfig(base)
+		var wg sync.WaitGroup
+		results := make([]result, len(names))
+		for i, n := range names {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = h.run("", "client", "set", n, "--client-id", "id-"+n)
+			}()
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.code != 0 {
+				t.Fatalf("round %d: client set %s: exit %d: %s", round, names[i], r.code, r.stderr)
+			}
+		}
+		var doc map[string]any
+		text := h.readConfig()
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			section, _ := doc[n].(map[string]any)
+			if section["client_id"] != "id-"+n {
+				t.Fatalf("round %d: the client id of %s was lost:\n%s", round, n, text)
+			}
+		}
+		if !strings.HasPrefix(text, "# shared config\n") {
+			t.Fatalf("round %d: the comment was lost:\n%s", round, text)
+		}
+	}
+}
+
+// TestClientSetCreatesConfigFile: --config naming a file that does not
+// exist yet creates it.
+func TestClientSetCreatesConfigFile(t *testing.T) {
+	h := newHarness(t, emulator.ZBD, emulator.Options{})
+	file := filepath.Join(t.TempDir(), "new.yaml")
+	h.mustRun("", "--config", file, "client", "set", "zbd", "--client-id", "cid")
+	if data, err := os.ReadFile(file); err != nil || string(data) != "zbd:\n  client_id: cid\n" {
+		t.Errorf("%s: %q %v", file, data, err)
+	}
+	h.run("", "--config", filepath.Join(t.TempDir(), "typo.yaml"), "token", "zbd").expect(t, 2, "typo.yaml")
 }
