@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -118,6 +119,35 @@ func TestParallelClientSet(t *testing.T) {
 		if !strings.HasPrefix(text, "# shared config\n") {
 			t.Fatalf("round %d: the comment was lost:\n%s", round, text)
 		}
+	}
+}
+
+// TestClientSetChangesOnlyWhatItIsGiven: a later `client set` without
+// --username keeps the stored username (Ziina's Basic auth needs it);
+// --username ” removes it.
+func TestClientSetChangesOnlyWhatItIsGiven(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	h.setupClient()
+	h.mustRun("", "client", "set", "ziina", "--client-id", clientID, "--redirect-uri", h.redirect)
+	show := func() (out struct {
+		ClientID string `json:"client_id"`
+		Username string `json:"username"`
+	}) {
+		t.Helper()
+		if err := json.Unmarshal([]byte(h.mustRun("", "client", "show", "ziina", "--json").stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := show(); got.Username != ziinaUser {
+		t.Fatalf("username after a set without --username: %+v\n%s", got, h.readConfig())
+	}
+	// The kept username still logs in.
+	h.run("", "login", "ziina", "--scope", testScopes).expect(t, 0, "Logged in to Ziina")
+
+	h.mustRun("", "client", "set", "ziina", "--username", "")
+	if got := show(); got.Username != clientID || got.ClientID != clientID || strings.Contains(h.readConfig(), "username") {
+		t.Errorf("after --username '': %+v\n%s", got, h.readConfig())
 	}
 }
 
