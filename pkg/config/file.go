@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,8 +125,13 @@ func (c *Config) edit(change func(root *yaml.Node) (changed bool, err error)) er
 		return exitcode.Newf(exitcode.Usage, "cannot read %s: %v", c.File, err)
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return exitcode.Newf(exitcode.Usage, "config file %s: %v", c.File, err)
+	}
+	// Only the first document would be written back.
+	if err := dec.Decode(new(yaml.Node)); !errors.Is(err, io.EOF) {
+		return exitcode.Newf(exitcode.Usage, "config file %s has several YAML documents; zauth edits only single-document files", c.File)
 	}
 	// A file of comments only parses to nothing: keep its text as it is.
 	var prefix []byte

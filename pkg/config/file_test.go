@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
 )
 
 // isolate keeps the config lock of a test in its own state directory.
@@ -153,5 +155,20 @@ func TestEditConcurrent(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(data), "# shared\n") {
 		t.Errorf("comment lost:\n%s", data)
+	}
+}
+
+// TestEditRefusesSeveralDocuments: only the first YAML document would be
+// written back, so a file with more is refused and left as it is.
+func TestEditRefusesSeveralDocuments(t *testing.T) {
+	isolate(t)
+	const content = "ziina:\n  client_id: a\n---\nzbd:\n  client_id: b\n"
+	file := writeFile(t, content)
+	err := loadEdit(t, file).Write("ziina", map[string]string{KeyUsername: "u"})
+	if exitcode.Code(err) != exitcode.Usage || !strings.Contains(err.Error(), "documents") {
+		t.Errorf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(file); string(got) != content {
+		t.Errorf("file changed:\n%s", got)
 	}
 }
