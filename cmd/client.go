@@ -35,28 +35,56 @@ func newClientSetCmd(app *App) *cobra.Command {
 		secretStdin, apiKeyStdin        bool
 	)
 	c := &cobra.Command{
-		Use:   "set <provider> --client-id ID [--username U] [--secret-stdin] [--api-key-stdin]",
+		Use:   "set <provider> [--client-id ID] [--username U] [--redirect-uri URI] [--secret-stdin] [--api-key-stdin]",
 		Short: "Store a client id, and its secret in the keychain",
 		Long: `Store the client id (and Ziina username, redirect URI) in the config file, and
 the secret in the OS keychain. With --secret-stdin the secret is the first line
 of stdin; with --api-key-stdin (ZBD) the API key is the next line. On a
-terminal without those flags, zauth prompts for the secret without echo.`,
+terminal without those flags, zauth prompts for the secret without echo.
+
+Only what is given changes: a setting whose flag is left out keeps its stored
+value (so rotating a secret needs no other flag once the client id is stored).
+An explicitly empty --username or --redirect-uri removes the setting. The
+config file is created if it does not exist yet, and edited in place: comments,
+key order and a symbolic link to it are kept.`,
 		Example: `  zauth client set ziina --client-id ID --username USER --secret-stdin < password.txt
-  printf '%s\n%s\n' "$ZBD_SECRET" "$ZBD_API_KEY" | zauth client set zbd --client-id ID --secret-stdin --api-key-stdin`,
+  printf '%s\n%s\n' "$ZBD_SECRET" "$ZBD_API_KEY" | zauth client set zbd --client-id ID --secret-stdin --api-key-stdin
+  zauth client set ziina --secret-stdin < new-password.txt`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := app.Provider(args[0])
+			cfg, err := app.editConfig()
 			if err != nil {
 				return err
 			}
-			if strings.TrimSpace(clientID) == "" {
-				return exitcode.Newf(exitcode.Usage, "--client-id is required")
+			p, err := cfg.Provider(args[0])
+			if err != nil {
+				return err
 			}
-			if redirectURI != "" {
-				if err := config.CheckRedirectURI(redirectURI); err != nil {
-					return exitcode.New(exitcode.Usage, err)
+			changed := c.Flags().Changed
+			values := map[string]string{}
+			if changed("client-id") {
+				if clientID = strings.TrimSpace(clientID); clientID == "" {
+					return exitcode.Newf(exitcode.Usage, "--client-id must not be empty").
+						WithHint(fmt.Sprintf("run `zauth client delete %s` to forget the client", p.Name))
 				}
+				values[config.KeyClientID] = clientID
+			} else if _, err := cfg.ClientID(p); err != nil {
+				return exitcode.Newf(exitcode.Usage, "--client-id is required: no client id is stored for %s", p.Name)
+			}
+			if changed("username") {
+				if !p.UsesUsername {
+					return exitcode.Newf(exitcode.Usage, "%s takes no --username", p.Name)
+				}
+				values[config.KeyUsername] = strings.TrimSpace(username) // "" removes it
+			}
+			if changed("redirect-uri") {
+				if redirectURI != "" {
+					if err := config.CheckRedirectURI(redirectURI); err != nil {
+						return exitcode.New(exitcode.Usage, err)
+					}
+				}
+				values[config.KeyRedirectURI] = redirectURI // "" removes it
 			}
 			in := bufio.NewReader(app.In)
 			var secret, apiKey string
@@ -75,15 +103,6 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 					return err
 				}
 			}
-			// An empty value removes the key, so an omitted username falls
-			// back to the client id again.
-			values := map[string]string{config.KeyClientID: strings.TrimSpace(clientID)}
-			if p.UsesUsername {
-				values[config.KeyUsername] = username
-			}
-			if redirectURI != "" {
-				values[config.KeyRedirectURI] = redirectURI
-			}
 			store := app.Store()
 			if secret != "" {
 				if err := store.SetSecret(p.Name, tokenstore.ClientSecret, secret); err != nil {
@@ -95,10 +114,16 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 					return err
 				}
 			}
-			if err := app.cfg.Write(p.Name, values); err != nil {
-				return err
+			if len(values) > 0 {
+				if err := cfg.Write(p.Name, values); err != nil {
+					return err
+				}
 			}
-			fmt.Fprintf(app.Err, "Saved the %s client %s in %s", p.DisplayName, clientID, app.cfg.File)
+			id, _ := cfg.ClientID(p)
+			fmt.Fprintf(app.Err, "Saved the %s client %s", p.DisplayName, id)
+			if len(values) > 0 {
+				fmt.Fprintf(app.Err, " in %s", cfg.File)
+			}
 			if secret != "" {
 				fmt.Fprintf(app.Err, " and its %s in the %s", p.SecretName, store.Backend.Name())
 			}
@@ -106,12 +131,26 @@ terminal without those flags, zauth prompts for the secret without echo.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&clientID, "client-id", "", "client id issued by the provider")
-	c.Flags().StringVar(&username, "username", "", "Basic-auth username (Ziina; default: the client id)")
-	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "the loopback redirect URI registered with the provider")
+	c.Flags().StringVar(&clientID, "client-id", "", "client id issued by the provider (required the first time)")
+	c.Flags().StringVar(&username, "username", "", "Basic-auth username (Ziina; default: the client id); --username '' removes it")
+	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "the loopback redirect URI registered with the provider; --redirect-uri '' removes it")
 	c.Flags().BoolVar(&secretStdin, "secret-stdin", false, "read the client secret (Ziina: password) from the first line of stdin")
 	c.Flags().BoolVar(&apiKeyStdin, "api-key-stdin", false, "read the project API key (ZBD) from the next line of stdin")
 	return c
+}
+
+// editConfig loads the configuration for a command that writes it: unlike
+// App.Config, a --config file that does not exist yet is fine, since the
+// write creates it.
+func (a *App) editConfig() (*config.Config, error) {
+	if a.cfg == nil {
+		c, err := config.LoadForEdit(a.ConfigFile)
+		if err != nil {
+			return nil, err
+		}
+		a.cfg = c
+	}
+	return a.cfg, nil
 }
 
 func newClientShowCmd(app *App) *cobra.Command {

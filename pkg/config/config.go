@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -45,7 +46,9 @@ type Config struct {
 
 // Load reads the config file (explicit path, ZAUTH_CONFIG, or the default
 // location). A missing default file is fine; a missing explicit one is not.
-func Load(file string) (*Config, error) {
+func Load(file string) (*Config, error) { return load(file, false) }
+
+func load(file string, forEdit bool) (*Config, error) {
 	explicit := file != "" || os.Getenv("ZAUTH_CONFIG") != ""
 	if file == "" {
 		file = paths.ConfigFile()
@@ -58,7 +61,7 @@ func Load(file string) (*Config, error) {
 	v.AutomaticEnv()
 	if err := v.ReadInConfig(); err != nil {
 		var nf *os.PathError
-		if !errors.As(err, &nf) || explicit {
+		if !errors.As(err, &nf) || explicit && !(forEdit && errors.Is(err, fs.ErrNotExist)) {
 			return nil, exitcode.Newf(exitcode.Usage, "config file %s: %v", file, err)
 		}
 	}

@@ -1,6 +1,11 @@
 // Package filelock provides an exclusive cross-process lock on a file. The OS
 // releases it when the process dies, so a killed zauth never leaves a stale
 // lock behind.
+//
+// The file system is not trusted: a lock in a directory others can write is
+// no lock (they can replace the file), and a symbolic link planted at the
+// lock path would make zauth create or open a file of the planter's choice.
+// Both are refused.
 package filelock
 
 import (
@@ -10,23 +15,38 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/paths"
 )
 
 // ErrTimeout means the lock was not obtained before the context ended.
 var ErrTimeout = errors.New("timed out waiting for the lock")
 
+// errSymlink is what open returns for a lock path that is a link.
+var errSymlink = errors.New("symbolic link")
+
 // Lock is a held lock.
 type Lock struct{ f *os.File }
 
-// Acquire blocks until it holds the lock on path (created 0600 in a 0700
-// directory if needed), or ctx ends.
+// Acquire blocks until it holds the lock on path, or ctx ends. The lock's
+// directory must be private to the user (see paths.EnsurePrivateDir; it is
+// created 0700 if needed); the file is created 0600 and never followed if
+// it is a symbolic link. Unsafe paths are exit-5 errors naming the fix.
 func Acquire(ctx context.Context, path string) (*Lock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := paths.EnsurePrivateDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := open(path)
+	if errors.Is(err, errSymlink) {
+		return nil, exitcode.Newf(exitcode.Storage, "lock file %s is a symbolic link, which zauth does not follow: remove it (`rm %s`)", path, path)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return nil, exitcode.Newf(exitcode.Storage, "lock file %s is not a regular file: remove it", path)
 	}
 	// Poll a non-blocking lock: a blocking flock cannot be cancelled.
 	delay := 2 * time.Millisecond

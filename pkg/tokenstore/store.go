@@ -84,6 +84,8 @@ func (s *Store) Lock(ctx context.Context, provider, profile string) (*filelock.L
 		return nil, exitcode.Newf(exitcode.Provider, "another zauth process is refreshing %s/%s and has not finished; retry", provider, profile)
 	case errors.Is(err, context.Canceled):
 		return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+	case exitcode.Code(err) == exitcode.Storage: // an unsafe lock path: the message names the fix
+		return nil, err
 	case err != nil:
 		return nil, exitcode.New(exitcode.Unexpected, err)
 	}
