@@ -105,6 +105,7 @@ type Server struct {
 	lastAuth     url.Values
 	secrets      []string // every code, token and verifier seen
 	revoked      int
+	hold         *refreshHold // see HoldRefreshes
 }
 
 // New starts an emulator on 127.0.0.1.
