@@ -37,16 +37,45 @@ func (s *Store) Load(provider, profile string) (*Record, error) {
 	if errors.Is(err, keychain.ErrNotFound) {
 		return nil, ErrNotFound
 	}
+	var damaged *keychain.DamagedError
+	if errors.As(err, &damaged) {
+		return nil, corrupt(&CorruptError{Key: key, Provider: provider, Profile: profile, Reason: damaged.Reason})
+	}
 	if err != nil {
 		return nil, err
 	}
 	r, err := decode(key, data)
-	if err != nil {
-		return nil, exitcode.New(exitcode.LoginNeeded, err).WithHint(
-			fmt.Sprintf("clear it with `zauth logout %s --profile %s` and log in again", provider, profile))
+	if ce, ok := err.(*CorruptError); ok {
+		ce.Provider, ce.Profile = provider, profile
+		return nil, corrupt(ce)
 	}
-	return r, nil
+	return r, err
 }
+
+// corrupt is exit 3 with the commands that replace the damaged record.
+func corrupt(ce *CorruptError) error {
+	return exitcode.New(exitcode.LoginNeeded, ce).WithHint(fmt.Sprintf("remove it with `zauth logout %s --profile %s`, then %s",
+		ce.Provider, ce.Profile, strings.TrimPrefix(exitcode.LoginHint(ce.Provider, ce.Profile), "run ")))
+}
+
+// IndexError means a login was written to (or removed from) the keychain
+// but the index that lists logins could not be updated. The login itself
+// works; the next index update that succeeds lists it again.
+type IndexError struct {
+	Deleted bool
+	Path    string
+	Err     error
+}
+
+func (e *IndexError) Error() string {
+	what := "the token is stored in the keychain, but"
+	if e.Deleted {
+		what = "the login was removed from the keychain, but"
+	}
+	return fmt.Sprintf("%s the login index %s could not be updated: %v", what, e.Path, e.Err)
+}
+
+func (e *IndexError) Unwrap() error { return e.Err }
 
 // Save stores a login and updates the index.
 func (s *Store) Save(r *Record) error {
@@ -58,7 +87,7 @@ func (s *Store) Save(r *Record) error {
 	if err := s.Backend.Set(TokenKey(r.Provider, r.Profile), string(data)); err != nil {
 		return err
 	}
-	return s.updateIndex(func(idx []Entry) []Entry {
+	return s.updateIndex(false, func(idx []Entry) []Entry {
 		idx = slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == r.Provider && e.Profile == r.Profile })
 		return append(idx, entryOf(r))
 	})
@@ -70,22 +99,23 @@ func (s *Store) Delete(provider, profile string) error {
 	if err := s.Backend.Delete(TokenKey(provider, profile)); err != nil {
 		return err
 	}
-	return s.updateIndex(func(idx []Entry) []Entry {
+	return s.updateIndex(true, func(idx []Entry) []Entry {
 		return slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == provider && e.Profile == profile })
 	})
 }
 
 // Lock takes the cross-process lock of one login, waiting at most until ctx
-// ends. Refresh under it, after re-reading the record.
+// ends. Every writer of a login holds it (login, refresh, logout), so they
+// happen one after the other; a refresh re-reads the record under it.
 func (s *Store) Lock(ctx context.Context, provider, profile string) (*filelock.Lock, error) {
 	l, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "locks", safeName(provider)+"."+safeName(profile)+".lock"))
 	switch {
 	case errors.Is(err, filelock.ErrTimeout):
-		return nil, exitcode.Newf(exitcode.Provider, "another zauth process is refreshing %s/%s and has not finished; retry", provider, profile)
+		return nil, exitcode.Newf(exitcode.Provider, "another zauth process is refreshing, logging in or logging out %s (profile %s) and has not finished; retry", provider, profile)
 	case errors.Is(err, context.Canceled):
 		return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
 	case err != nil:
-		return nil, exitcode.New(exitcode.Unexpected, err)
+		return nil, exitcode.New(exitcode.Storage, fmt.Errorf("cannot lock the %s login (profile %s): %w", provider, profile, err))
 	}
 	return l, nil
 }
@@ -127,12 +157,17 @@ func (s *Store) List() ([]Entry, error) {
 	return idx, nil
 }
 
-func (s *Store) updateIndex(change func([]Entry) []Entry) error {
+// updateIndex changes the index under its lock. It runs after the keychain
+// write it records, so a failure is an IndexError (exit 5).
+func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
+	fail := func(err error) error {
+		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Path: s.indexPath(), Err: err})
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	lock, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "index.lock"))
 	if err != nil {
-		return fmt.Errorf("cannot lock the login index: %w", err)
+		return fail(fmt.Errorf("cannot lock it: %w", err))
 	}
 	defer lock.Release()
 	idx, err := s.List()
@@ -140,7 +175,10 @@ func (s *Store) updateIndex(change func([]Entry) []Entry) error {
 		idx = nil // a corrupt index is rebuilt from what is written next
 	}
 	data, _ := json.MarshalIndent(change(idx), "", "  ")
-	return atomicfile.Write(s.indexPath(), data, 0o600)
+	if err := atomicfile.Write(s.indexPath(), data, 0o600); err != nil {
+		return fail(err)
+	}
+	return nil
 }
 
 // safeName keeps lock file names portable.

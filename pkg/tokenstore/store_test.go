@@ -3,7 +3,9 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +90,32 @@ func TestLockTimeout(t *testing.T) {
 		t.Fatalf("another profile's lock is independent: %v", err)
 	}
 	l2.Release()
+}
+
+func TestDamagedChunksAreCorrupt(t *testing.T) {
+	s := newStore(t)
+	s.Backend = &keychain.Chunked{Backend: s.Backend, Limit: 10}
+	if err := s.Save(&Record{Provider: "ziina", Profile: "p", AccessToken: "a-long-access-token"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Backend.(*keychain.Chunked).Backend.Set(TokenKey("ziina", "p"), "zauth-chunks:v1:1:x")
+	_, err := s.Load("ziina", "p")
+	var ce *CorruptError
+	if !errors.As(err, &ce) || exitcode.Code(err) != exitcode.LoginNeeded || ce.Provider != "ziina" ||
+		!strings.Contains(err.Error(), "`zauth logout ziina --profile p`, then `zauth login ziina --profile p`") {
+		t.Errorf("Load = %v", err)
+	}
+}
+
+func TestIndexWriteFails(t *testing.T) {
+	s := newStore(t)
+	os.Mkdir(s.indexPath(), 0o700) // the index cannot be replaced
+	err := s.Save(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"})
+	var ie *IndexError
+	if !errors.As(err, &ie) || exitcode.Code(err) != exitcode.Storage || !strings.Contains(err.Error(), "the token is stored") {
+		t.Fatalf("Save = %v", err)
+	}
+	if r, err := s.Load("ziina", "default"); err != nil || r.AccessToken != "a" {
+		t.Errorf("the login is not readable: %v", err)
+	}
 }
