@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,3 +189,89 @@ func errorLine(stderr string) string {
 	return ""
 }
 
+// login logs in with the scripted browser.
+func (h *harness) login(args ...string) result {
+	return h.run("", append([]string{"login", "ziina", "--scope", "read_account+offline_access"}, args...)...)
+}
+
+// checkIndexFailure: a login whose index write fails exits 5 saying the
+// token is stored; the login works; once the state directory is writable
+// again, the next write (of another login) lists it again.
+func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why string) {
+	t.Helper()
+	h.setupClient()
+	h.login().expect(t, 0, "Logged in to Ziina")
+	breakDir()
+	r := h.login("--profile", "work")
+	r.expect(t, 5, "the token is stored in the OS keychain, but the login index", "could not be written", why)
+	if line := errorLine(r.stderr); line == "" || !strings.HasSuffix(r.stderr, "\n"+line+"\n") {
+		t.Errorf("the error is not one last line:\n%s", r.stderr)
+	}
+	t.Logf("%s", errorLine(r.stderr))
+	rec, ok := h.record("work")
+	if !ok {
+		t.Fatal("the new login is not in the keychain")
+	}
+	if got := h.mustRun("", "token", "ziina", "--profile", "work").stdout; strings.TrimSpace(got) != rec.AccessToken {
+		t.Errorf("token --profile work printed another token")
+	}
+	// Logging out while the index cannot be written: removed, still listed.
+	h.run("", "logout", "ziina").expect(t, 5, "the login was removed from the OS keychain, but the login index")
+	if _, ok := h.record("default"); ok {
+		t.Error("logout left the record")
+	}
+	repair()
+	h.mustRun("", "login", "ziina", "--profile", "other", "--scope", "read_account")
+	if got := h.statusProfiles(); !slices.Equal(got, []string{"ziina/other", "ziina/work"}) {
+		t.Errorf("status after the next write: %v, want other and work", got)
+	}
+}
+
+// TestIndexWriteFailsDiskFull: the state directory is a full tmpfs.
+func TestIndexWriteFailsDiskFull(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	dir := h.stateDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs on the state directory (needs root or CAP_SYS_ADMIN): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	filler := filepath.Join(dir, "filler")
+	checkIndexFailure(t, h, func() {
+		f, err := os.Create(filler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for {
+			if _, err := f.Write(make([]byte, 4096)); err != nil {
+				if !errors.Is(err, syscall.ENOSPC) {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+	}, func() { os.Remove(filler) }, "no space left on device")
+}
+
+// TestIndexWriteFailsReadOnly: the state directory is made read-only after
+// the first login (for root, which ignores permissions, immutable).
+func TestIndexWriteFailsReadOnly(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	dir := h.stateDir()
+	lock, unlock := func() { os.Chmod(dir, 0o500) }, func() { os.Chmod(dir, 0o700) }
+	why := "permission denied"
+	if os.Geteuid() == 0 {
+		why = "operation not permitted"
+		lock = func() {
+			if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+				t.Skipf("cannot make the state directory immutable with chattr: %v %s", err, out)
+			}
+		}
+		unlock = func() { exec.Command("chattr", "-i", dir).Run() }
+	}
+	t.Cleanup(unlock)
+	checkIndexFailure(t, h, lock, unlock, why)
+}

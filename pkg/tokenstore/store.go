@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,16 +65,22 @@ func corrupt(ce *CorruptError) error {
 // works; the next index update that succeeds lists it again.
 type IndexError struct {
 	Deleted bool
+	Storage string // the backend's name
 	Path    string
 	Err     error
 }
 
 func (e *IndexError) Error() string {
-	what := "the token is stored in the keychain, but"
+	what := "the token is stored in the " + e.Storage + ", but"
 	if e.Deleted {
-		what = "the login was removed from the keychain, but"
+		what = "the login was removed from the " + e.Storage + ", but"
 	}
-	return fmt.Sprintf("%s the login index %s could not be updated: %v", what, e.Path, e.Err)
+	why := e.Err
+	var pe *fs.PathError
+	if errors.As(why, &pe) && pe.Path != e.Path {
+		why = pe.Err // a temp file's name says nothing
+	}
+	return fmt.Sprintf("%s the login index %s could not be written: %v", what, e.Path, why)
 }
 
 func (e *IndexError) Unwrap() error { return e.Err }
@@ -161,7 +169,8 @@ func (s *Store) List() ([]Entry, error) {
 // write it records, so a failure is an IndexError (exit 5).
 func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 	fail := func(err error) error {
-		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Path: s.indexPath(), Err: err})
+		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err}).
+			WithHint("`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next login, refresh or logout of this login updates the index")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -174,11 +183,54 @@ func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 	if err != nil {
 		idx = nil // a corrupt index is rebuilt from what is written next
 	}
-	data, _ := json.MarshalIndent(change(idx), "", "  ")
+	data, _ := json.MarshalIndent(s.reconcile(change(idx)), "", "  ")
 	if err := atomicfile.Write(s.indexPath(), data, 0o600); err != nil {
 		return fail(err)
 	}
 	return nil
+}
+
+// reconcile makes the index match the logins in storage, where storage can
+// be listed: an earlier index write that failed after its keychain write
+// (disk full, read-only) left a login unlisted, or a removed one listed.
+// Best effort: without a listing the index is kept as it is.
+func (s *Store) reconcile(idx []Entry) []Entry {
+	l, ok := s.Backend.(keychain.Lister)
+	if !ok {
+		return idx
+	}
+	keys, err := l.Keys()
+	if err != nil {
+		return idx
+	}
+	stored := map[string]bool{}
+	for _, k := range keys {
+		if strings.HasPrefix(k, "token:") {
+			stored[k] = true
+		}
+	}
+	idx = slices.DeleteFunc(idx, func(e Entry) bool { return !stored[TokenKey(e.Provider, e.Profile)] })
+	for _, e := range idx {
+		delete(stored, TokenKey(e.Provider, e.Profile))
+	}
+	for _, k := range slices.Sorted(maps.Keys(stored)) {
+		provider, profile, ok := strings.Cut(strings.TrimPrefix(k, "token:"), ":")
+		if !ok {
+			continue
+		}
+		r, err := s.Load(provider, profile)
+		var ce *CorruptError
+		switch {
+		case err == nil:
+			e := entryOf(r)
+			e.Provider, e.Profile = provider, profile // the key is what logout and token use
+			idx = append(idx, e)
+		case errors.As(err, &ce):
+			// Listed, so that logout --all removes it too.
+			idx = append(idx, Entry{Provider: provider, Profile: profile})
+		}
+	}
+	return idx
 }
 
 // safeName keeps lock file names portable.
