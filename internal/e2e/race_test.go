@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -135,4 +138,56 @@ func TestLoginRacesOlderRefresh(t *testing.T) {
 	if r := h.mustRun("", "token", "ziina"); strings.TrimSpace(r.stdout) != rec.AccessToken {
 		t.Errorf("token printed another token than the stored login's")
 	}
+}
+
+// TestLogoutRacesRefreshRevokes: with a provider that revokes, the logout
+// that raced a refresh revokes the tokens that refresh obtained: none of
+// them stays live.
+func TestLogoutRacesRefreshRevokes(t *testing.T) {
+	h := newHarness(t, emulator.Generic, emulator.Options{})
+	h.writeConfig(fmt.Sprintf(`providers:
+  acme:
+    auth_url: %[1]s/authorize
+    token_url: %[1]s/token
+    revocation_url: %[1]s/revoke
+    client_auth: post
+    scopes:
+      read: read things
+      offline_access: stay logged in
+`, h.emu.URL))
+	h.setupClient()
+	h.mustRun("", "login", "acme", "--scope", "read+offline_access")
+
+	held, release := h.emu.HoldRefreshes()
+	defer release()
+	refresher := h.start("token", "acme", "--min-ttl", "24h")
+	waitHeld(t, held, refresher)
+	logout := h.start("logout", "acme")
+	settle(logout)
+	release()
+	refreshed := strings.TrimSpace(refresher.wait(t).stdout)
+	logout.wait(t).expect(t, 0, "the tokens were revoked")
+
+	if refreshed != "" && introspectActive(t, h, refreshed) {
+		t.Error("the token the racing refresh obtained is still live after logout")
+	}
+	if raw := h.rawRecord("default"); raw != "" {
+		t.Error("the keychain still holds the login after logout")
+	}
+	h.run("", "token", "acme").expect(t, 3, "not logged in to acme")
+}
+
+// introspectActive asks the emulator (RFC 7662) whether a token is live.
+func introspectActive(t *testing.T, h *harness, token string) bool {
+	t.Helper()
+	resp, err := http.PostForm(h.emu.URL+"/introspect", url.Values{"token": {token}, "client_id": {clientID}, "client_secret": {acmeSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Active bool }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Active
 }
