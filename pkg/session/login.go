@@ -113,7 +113,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	// still running finishes first, and cannot overwrite this one.
 	lock, err := e.lock(ctx, t)
 	if err != nil {
-		return nil, exitcode.New(exitcode.Code(err), fmt.Errorf("%w; the new login was not stored", err))
+		return nil, fmt.Errorf("%w; the new login was not stored", err)
 	}
 	defer lock.Release()
 	if err := e.Store.Save(r); err != nil {

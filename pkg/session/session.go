@@ -128,7 +128,7 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, neede
 		if errors.As(err, &ie) {
 			return nil, err // stored; says so itself
 		}
-		return nil, exitcode.New(exitcode.Code(err), fmt.Errorf("refreshed, but could not store the new token: %w", err))
+		return nil, fmt.Errorf("refreshed, but could not store the new token: %w", err)
 	}
 	return &next, nil
 }

@@ -169,8 +169,11 @@ func (s *Store) List() ([]Entry, error) {
 // write it records, so a failure is an IndexError (exit 5).
 func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 	fail := func(err error) error {
-		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err}).
-			WithHint("`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next login, refresh or logout of this login updates the index")
+		hint := "`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next login, refresh or logout of this login updates the index"
+		if deleted {
+			hint = "once the directory is writable again (free space, permissions), run the logout again to update the index"
+		}
+		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err}).WithHint(hint)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
