@@ -3,6 +3,7 @@ package cmd
 import (
 	"cmp"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,13 +65,16 @@ func (a *App) logout(c *cobra.Command, name, profile string) error {
 	if err != nil {
 		return err
 	}
-	revoked, err := a.Env().Logout(c.Context(), t)
+	res, err := a.Env().Logout(c.Context(), t)
 	if err != nil {
 		return err
 	}
 	p := t.Provider
 	switch {
-	case revoked:
+	case res.Damaged:
+		fmt.Fprintf(a.Err, "Removed a damaged login for %s (profile %s); nothing was revoked. Log in again with `%s`.\n", p.DisplayName, profile,
+			strings.TrimPrefix(exitcode.LoginHint(p.Name, t.Profile), "run "))
+	case res.Revoked:
 		fmt.Fprintf(a.Err, "Logged out of %s (profile %s); the tokens were revoked.\n", p.DisplayName, profile)
 	case p.RevocationURL == "":
 		fmt.Fprintf(a.Err, "Logged out of %s (profile %s). %s has no revocation endpoint; the token stays valid there until it expires.\n", p.DisplayName, profile, p.DisplayName)

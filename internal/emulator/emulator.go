@@ -108,6 +108,7 @@ type Server struct {
 	secrets      []string // every code, token and verifier seen
 	revoked      int
 	hostile      Hostile
+	hold         *refreshHold // see HoldRefreshes
 }
 
 // New starts an emulator on 127.0.0.1.

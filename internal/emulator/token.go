@@ -173,6 +173,13 @@ func (s *Server) refreshGrant(w http.ResponseWriter, p url.Values) {
 	if rotate {
 		delete(s.refresh, p.Get("refresh_token"))
 	}
+	if h := s.hold; h != nil {
+		// The tokens are issued; only the answer is late, as when a
+		// slow network delays it.
+		s.mu.Unlock()
+		h.wait()
+		s.mu.Lock()
+	}
 	s.respond(w, access, refresh, old.scopes)
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -100,33 +101,89 @@ func (c *Chunked) Set(key, value string) error {
 	}
 	if old != value {
 		c.deleteParts(key, old)
+		if _, _, ok := parseHeader(old); !ok && strings.HasPrefix(old, chunkPrefix) {
+			_ = c.sweep(key, value) // a damaged header no longer names its chunks
+		}
 	}
 	return nil
 }
 
+// Delete removes the item and its chunks, also when it is damaged: chunks a
+// damaged header no longer points to are found by listing the backend,
+// where it can list.
 func (c *Chunked) Delete(key string) error {
 	old, err := c.Backend.Get(key)
-	if errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err == nil {
+		if err := c.Backend.Delete(key); err != nil {
+			return err
+		}
+		c.deleteParts(key, old)
+	}
+	return c.sweep(key, "")
+}
+
+// sweep removes every chunk of key except those the header keep names, when
+// the backend can list its keys.
+func (c *Chunked) sweep(key, keep string) error {
+	l, ok := c.Backend.(Lister)
+	if !ok {
+		return nil
+	}
+	keys, err := l.Keys()
+	if errors.Is(err, errors.ErrUnsupported) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := c.Backend.Delete(key); err != nil {
-		return err
+	_, keepSum, _ := parseHeader(keep)
+	for _, k := range keys {
+		if isPart(key, k) && (keepSum == "" || !strings.HasPrefix(k, key+"#"+keepSum[:8]+"#")) {
+			if err := c.Backend.Delete(k); err != nil {
+				return err
+			}
+		}
 	}
-	c.deleteParts(key, old)
 	return nil
 }
 
+// Keys lists the keys of whole items, without their chunks.
+func (c *Chunked) Keys() ([]string, error) {
+	l, ok := c.Backend.(Lister)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	keys, err := l.Keys()
+	return slices.DeleteFunc(keys, func(k string) bool {
+		i := strings.LastIndexByte(k, '#')
+		j := strings.LastIndexByte(k[:max(i, 0)], '#')
+		return j >= 0 && isPart(k[:j], k)
+	}), err
+}
+
 // deleteParts removes the parts a header points to; best effort, since
-// leftovers are unreachable and harmless.
+// leftovers are unreachable and harmless (Delete sweeps them).
 func (c *Chunked) deleteParts(key, header string) {
 	if n, sum, ok := parseHeader(header); ok {
 		for i := 1; i <= n; i++ {
 			_ = c.Backend.Delete(partKey(key, sum, i))
 		}
 	}
+}
+
+// isPart reports whether k names a chunk of key: "<key>#<8 hex>#<i>".
+func isPart(key, k string) bool {
+	rest, ok := strings.CutPrefix(k, key+"#")
+	if !ok {
+		return false
+	}
+	hash, i, ok := strings.Cut(rest, "#")
+	n, err := strconv.Atoi(i)
+	return ok && err == nil && n >= 1 && strconv.Itoa(n) == i && len(hash) == 8 &&
+		strings.Trim(hash, "0123456789abcdef") == ""
 }
 
 func parseHeader(v string) (n int, sum string, ok bool) {
@@ -144,6 +201,18 @@ func parseHeader(v string) (n int, sum string, ok bool) {
 
 func partKey(key, sum string, i int) string { return fmt.Sprintf("%s#%s#%d", key, sum[:8], i) }
 
+// DamagedError reports a split item that cannot be put back together: its
+// header does not parse, or a chunk is missing or does not match the
+// checksum. Delete still removes such an item and every chunk of it.
+type DamagedError struct {
+	Key    string
+	Reason string
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("the keychain item %s is damaged: %s", e.Key, e.Reason)
+}
+
 func corrupt(key, why string) error {
-	return exitcode.Newf(exitcode.Storage, "the keychain item %s is damaged: %s", key, why)
+	return exitcode.New(exitcode.Storage, &DamagedError{Key: key, Reason: why})
 }

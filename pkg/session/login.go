@@ -109,6 +109,13 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType,
 		Scopes: scopes, Expiry: tok.Expiry, ObtainedAt: e.now().UTC(),
 	}
+	// Under the login's lock: a refresh of the previous login that is
+	// still running finishes first, and cannot overwrite this one.
+	lock, err := e.lock(ctx, t)
+	if err != nil {
+		return nil, fmt.Errorf("%w; the new login was not stored", err)
+	}
+	defer lock.Release()
 	if err := e.Store.Save(r); err != nil {
 		return nil, err
 	}

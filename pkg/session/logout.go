@@ -10,25 +10,45 @@ import (
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
-// Logout removes a stored login. When the provider has a revocation
-// endpoint (RFC 7009), the refresh and access tokens are revoked first; the
-// local record is removed even if that fails, and the failure is returned.
-func (e *Env) Logout(ctx context.Context, t Target) (revoked bool, err error) {
+// LogoutResult says what Logout did.
+type LogoutResult struct {
+	Revoked bool // the provider revoked the tokens
+	Damaged bool // the record was damaged: removed without revoking anything
+}
+
+// Logout removes a stored login, damaged or not, under the login's lock, so
+// that no refresh running meanwhile can store it again. When the provider
+// has a revocation endpoint (RFC 7009), the refresh and access tokens are
+// revoked first; the local record is removed even if that fails, and the
+// failure is returned.
+func (e *Env) Logout(ctx context.Context, t Target) (LogoutResult, error) {
+	var res LogoutResult
+	lock, err := e.lock(ctx, t)
+	if err != nil {
+		return res, err
+	}
+	defer lock.Release()
 	r, err := e.Store.Load(t.Provider.Name, t.Profile)
 	var revokeErr error
-	if err == nil && t.Provider.RevocationURL != "" {
-		revokeErr = e.revoke(ctx, t, r)
-		revoked = revokeErr == nil
-	} else if err != nil && !errors.Is(err, tokenstore.ErrNotFound) && exitcode.Code(err) != exitcode.LoginNeeded {
-		return false, err // storage trouble: deleting would fail the same way
+	var corrupt *tokenstore.CorruptError
+	switch {
+	case err == nil:
+		if t.Provider.RevocationURL != "" {
+			revokeErr = e.revoke(ctx, t, r)
+			res.Revoked = revokeErr == nil
+		}
+	case errors.As(err, &corrupt):
+		res.Damaged = true
+	case !errors.Is(err, tokenstore.ErrNotFound):
+		return res, err // storage trouble: deleting would fail the same way
 	}
 	if err := e.Store.Delete(t.Provider.Name, t.Profile); err != nil {
-		return false, err
+		return LogoutResult{}, err
 	}
 	if revokeErr != nil {
-		return false, exitcode.Newf(exitcode.Provider, "removed the local login, but %s did not revoke the token: %v; it stays valid until it expires", t.Provider.DisplayName, revokeErr)
+		return LogoutResult{}, exitcode.Newf(exitcode.Provider, "removed the local login, but %s did not revoke the token: %v; it stays valid until it expires", t.Provider.DisplayName, revokeErr)
 	}
-	return revoked, nil
+	return res, nil
 }
 
 func (e *Env) revoke(ctx context.Context, t Target, r *tokenstore.Record) error {

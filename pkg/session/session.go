@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/filelock"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
@@ -84,13 +85,7 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, neede
 	if !r.Refreshable() {
 		return nil, e.expired(t, "has no refresh token")
 	}
-	wait := e.LockWait
-	if wait == 0 {
-		wait = time.Minute
-	}
-	lctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	lock, err := e.Store.Lock(lctx, t.Provider.Name, t.Profile)
+	lock, err := e.lock(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -129,9 +124,26 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, neede
 		next.Scopes = tok.Scopes
 	}
 	if err := e.Store.Save(&next); err != nil {
+		var ie *tokenstore.IndexError
+		if errors.As(err, &ie) {
+			return nil, err // stored; says so itself
+		}
 		return nil, fmt.Errorf("refreshed, but could not store the new token: %w", err)
 	}
 	return &next, nil
+}
+
+// lock takes the login's cross-process lock, waiting at most LockWait (a
+// minute by default). Whoever writes or deletes the login holds it: a
+// refresh, a login's save, a logout.
+func (e *Env) lock(ctx context.Context, t Target) (*filelock.Lock, error) {
+	wait := e.LockWait
+	if wait == 0 {
+		wait = time.Minute
+	}
+	lctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	return e.Store.Lock(lctx, t.Provider.Name, t.Profile)
 }
 
 func (e *Env) expired(t Target, why string) error {

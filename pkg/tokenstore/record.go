@@ -35,14 +35,19 @@ func (r *Record) ExpiresWithin(now time.Time, d time.Duration) bool {
 	return !r.Expiry.IsZero() && !now.Add(d).Before(r.Expiry)
 }
 
-// CorruptError reports a record that cannot be decoded.
+// CorruptError reports a record that cannot be read back: not valid JSON,
+// or a split keychain item whose chunks are damaged. Logout removes it.
 type CorruptError struct {
-	Key    string
-	Reason string
+	Key               string
+	Provider, Profile string // set by Store.Load
+	Reason            string
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("the stored record %s is unreadable (%s)", e.Key, e.Reason)
+	if e.Provider == "" {
+		return fmt.Sprintf("the stored record %s is unreadable (%s)", e.Key, e.Reason)
+	}
+	return fmt.Sprintf("the stored %s login (profile %s) is damaged and unreadable (%s)", e.Provider, e.Profile, e.Reason)
 }
 
 func decode(key, data string) (*Record, error) {

@@ -55,7 +55,7 @@ func Open(insecure bool, warn io.Writer) *Store {
 	if insecure {
 		f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
 		fmt.Fprintf(warn, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
-		b = f
+		b = &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
 	}
 	return &Store{Backend: b, Dir: dir}
 }

@@ -3,7 +3,10 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,7 +83,8 @@ func TestLockTimeout(t *testing.T) {
 	defer l.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.Lock(ctx, "ziina", "default"); exitcode.Code(err) != exitcode.Provider {
+	if _, err := s.Lock(ctx, "ziina", "default"); exitcode.Code(err) != exitcode.Provider ||
+		!strings.Contains(err.Error(), "another zauth process is refreshing, logging in or logging out ziina (profile default)") {
 		t.Errorf("second lock: %v", err)
 	}
 	l2, err := s.Lock(context.Background(), "ziina", "other")
@@ -88,4 +92,53 @@ func TestLockTimeout(t *testing.T) {
 		t.Fatalf("another profile's lock is independent: %v", err)
 	}
 	l2.Release()
+}
+
+func TestDamagedChunksAreCorrupt(t *testing.T) {
+	s := newStore(t)
+	s.Backend = &keychain.Chunked{Backend: s.Backend, Limit: 10}
+	if err := s.Save(&Record{Provider: "ziina", Profile: "p", AccessToken: "a-long-access-token"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Backend.(*keychain.Chunked).Backend.Set(TokenKey("ziina", "p"), "zauth-chunks:v1:1:x")
+	_, err := s.Load("ziina", "p")
+	var ce *CorruptError
+	if !errors.As(err, &ce) || exitcode.Code(err) != exitcode.LoginNeeded || ce.Provider != "ziina" ||
+		!strings.Contains(err.Error(), "`zauth logout ziina --profile p`, then `zauth login ziina --profile p`") {
+		t.Errorf("Load = %v", err)
+	}
+}
+
+func TestIndexWriteFails(t *testing.T) {
+	s := newStore(t)
+	os.Mkdir(s.indexPath(), 0o700) // the index cannot be replaced
+	err := s.Save(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"})
+	var ie *IndexError
+	if !errors.As(err, &ie) || exitcode.Code(err) != exitcode.Storage || !strings.Contains(err.Error(), "the token is stored") {
+		t.Fatalf("Save = %v", err)
+	}
+	if r, err := s.Load("ziina", "default"); err != nil || r.AccessToken != "a" {
+		t.Errorf("the login is not readable: %v", err)
+	}
+}
+
+// TestIndexRebuiltFromStorage: the next index write lists what storage
+// holds, after earlier index writes failed.
+func TestIndexRebuiltFromStorage(t *testing.T) {
+	s := newStore(t)
+	s.Save(&Record{Provider: "ziina", Profile: "gone", AccessToken: "g"})
+	s.Backend.Delete(TokenKey("ziina", "gone"))                                                // removed, index not updated
+	s.Backend.Set(TokenKey("zbd", "unlisted"), `{"v":1,"access_token":"u","scopes":["user"]}`) // stored, index not updated
+	s.Backend.Set(TokenKey("zbd", "damaged"), "{")
+	if err := s.Save(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	idx, _ := s.List()
+	var got []string
+	for _, e := range idx {
+		got = append(got, e.Provider+"/"+e.Profile+"/"+strings.Join(e.Scopes, ","))
+	}
+	if want := []string{"zbd/damaged/", "zbd/unlisted/user", "ziina/default/"}; !slices.Equal(got, want) {
+		t.Errorf("index %v, want %v", got, want)
+	}
 }
