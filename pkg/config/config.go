@@ -131,8 +131,15 @@ func (c *Config) custom(name string) (*provider.Provider, bool, error) {
 func (c *Config) ClientID(p *provider.Provider) (string, error) {
 	id := c.get(p.Name, KeyClientID)
 	if id == "" {
+		set, note := "--client-id ID --secret-stdin", ""
+		switch {
+		case p.ClientAuth == provider.AuthNone:
+			set = "--client-id ID" // a public client has no secret
+		case p.PublicWithoutSecret:
+			set, note = "--client-id ID", " (add --secret-stdin if the client has a secret)"
+		}
 		return "", exitcode.Newf(exitcode.Usage, "no client id configured for %s", p.Name).WithHint(
-			fmt.Sprintf("run `zauth client set %s --client-id ID --secret-stdin`, or set %s", p.Name, EnvName(p.Name, KeyClientID)))
+			fmt.Sprintf("run `zauth client set %s %s`%s, or set %s", p.Name, set, note, EnvName(p.Name, KeyClientID)))
 	}
 	return id, nil
 }
