@@ -45,7 +45,11 @@ func newProvidersCmd(app *App) *cobra.Command {
 				if p.APIURL != "" {
 					fmt.Fprintf(w, "  api:\t%s\n", p.APIURL)
 				}
-				fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", p.ClientAuth, p.TokenBody)
+				auth := string(p.ClientAuth)
+				if p.PublicWithoutSecret {
+					auth += " (none when no secret is stored)"
+				}
+				fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", auth, p.TokenBody)
 			}
 			return w.Flush()
 		},

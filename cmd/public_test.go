@@ -25,6 +25,9 @@ func TestPublicClientHints(t *testing.T) {
 	}
 	t.Setenv("ZAUTH_CONFIG", file)
 
+	if out, _, _ := run(t, "providers"); !strings.Contains(out, "basic (none when no secret is stored), form body") {
+		t.Errorf("providers:\n%s", out)
+	}
 	_, errOut, code := run(t, "login", "pub")
 	if code != 2 || !strings.Contains(errOut, "run `zauth client set pub --client-id ID`,") {
 		t.Errorf("login without a client id, public client: %d %s", code, errOut)
