@@ -127,6 +127,12 @@ func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
 		return c, err
 	}
 	if c.Secret == "" {
+		if p.PublicWithoutSecret {
+			// The server accepts public clients too: authenticate as one.
+			// p is this run's own value, shared by the Target's flows.
+			p.ClientAuth = provider.AuthNone
+			return c, nil
+		}
 		return c, exitcode.Newf(exitcode.Usage, "no %s %s stored", p.Name, p.SecretName).WithHint(
 			fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s", p.Name, id, config.EnvName(p.Name, tokenstore.ClientSecret)))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -86,9 +87,15 @@ key order and a symbolic link to it are kept.`,
 				}
 				values[config.KeyRedirectURI] = redirectURI // "" removes it
 			}
+			public := p.ClientAuth == provider.AuthNone
+			if public && secretStdin {
+				return exitcode.Newf(exitcode.Usage, "%s is set up for a public client (client_auth none), which has no secret", p.Name).WithHint(
+					"for a confidential client, define the provider again without --public")
+			}
 			in := bufio.NewReader(app.In)
 			var secret, apiKey string
 			switch {
+			case public: // nothing to ask for
 			case secretStdin:
 				if secret, err = readLine(in, p.SecretName); err != nil {
 					return err

@@ -31,7 +31,13 @@ type inspection struct {
 	Refreshable bool         `json:"refreshable"`
 	JWT         *jwt.Decoded `json:"jwt,omitempty"` // decoded, not verified
 	AccessToken string       `json:"access_token,omitempty"`
-	Remote      any          `json:"remote,omitempty"`
+	// Remote has each source's answer, keyed by source; RemoteErrors and
+	// RemoteSkipped say why a source did not answer.
+	Remote        map[string]any    `json:"remote,omitempty"`
+	RemoteErrors  map[string]string `json:"remote_errors,omitempty"`
+	RemoteSkipped map[string]string `json:"remote_skipped,omitempty"`
+
+	sources []session.Source // in the provider's order, for the text form
 }
 
 func newInspectCmd(app *App) *cobra.Command {
@@ -71,19 +77,27 @@ who the token belongs to. Without a provider, inspects the only stored login.`,
 			if showToken {
 				in.AccessToken = r.AccessToken
 			}
+			var remoteErr error
 			if remote {
 				if r, err = env.Fresh(c.Context(), t, 0); err != nil {
 					return err
 				}
-				if in.Remote, err = app.remoteIdentity(c.Context(), t, r); err != nil {
+				if in.sources, err = app.remoteIdentity(c.Context(), t, r); err != nil {
 					return err
 				}
+				in.setRemote()
+				// Whatever answered is shown; the command fails only when
+				// no source answered.
+				remoteErr = session.NoAnswer(t.Provider, in.sources)
 			}
 			if asJSON {
-				return writeJSON(app.Out, in)
+				if err := writeJSON(app.Out, in); err != nil {
+					return err
+				}
+			} else {
+				printInspection(app, in)
 			}
-			printInspection(app, in)
-			return nil
+			return remoteErr
 		},
 	}
 	addProfileFlag(app, c, &profile)
@@ -157,10 +171,45 @@ func printInspection(app *App, in inspection) {
 		fmt.Fprintln(app.Out, "\nAccess token is a JWT (decoded, signature NOT verified):")
 		printJSON(in.JWT)
 	}
-	if in.Remote != nil {
+	if len(in.sources) > 0 {
 		fmt.Fprintln(app.Out, "\nProvider says:")
-		printJSON(in.Remote)
 	}
+	for _, s := range in.sources {
+		switch {
+		case s.Skipped != "":
+			fmt.Fprintf(app.Out, "%s: skipped: %s\n", textsafe.Line(s.Name), s.Skipped)
+		case s.Err != nil:
+			fmt.Fprintf(app.Out, "%s: failed: %s\n", textsafe.Line(s.Name), textsafe.Line(s.Err.Error()))
+		default:
+			fmt.Fprintf(app.Out, "%s (%s):\n", textsafe.Line(s.Name), textsafe.Line(s.URL))
+			printJSON(s.Answer)
+		}
+	}
+}
+
+// setRemote fills the JSON fields from the sources.
+func (in *inspection) setRemote() {
+	for _, s := range in.sources {
+		switch {
+		case s.Skipped != "":
+			in.RemoteSkipped = setKey(in.RemoteSkipped, s.Name, s.Skipped)
+		case s.Err != nil:
+			in.RemoteErrors = setKey(in.RemoteErrors, s.Name, s.Err.Error())
+		default:
+			if in.Remote == nil {
+				in.Remote = map[string]any{}
+			}
+			in.Remote[s.Name] = s.Answer
+		}
+	}
+}
+
+func setKey(m map[string]string, k, v string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[k] = v
+	return m
 }
 
 func yesNo(b bool) string {
@@ -171,7 +220,7 @@ func yesNo(b bool) string {
 }
 
 // remoteIdentity asks the provider who the token belongs to.
-func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstore.Record) (any, error) {
+func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstore.Record) ([]session.Source, error) {
 	apiKey := ""
 	if t.Provider.UsesAPIKey {
 		var err error

@@ -31,8 +31,13 @@ opens the consent page in your browser, exchanges the returned code (PKCE) and
 stores the tokens in the OS keychain.
 
 Scopes can be written as a+b, a,b, "a b" or as repeated --scope flags.
-Requesting offline_access from Ziina adds prompt=consent, which Ziina needs to
-issue a refresh token.
+Requesting offline_access from Ziina, or from any OpenID Connect provider, adds
+prompt=consent, without which such servers issue no refresh token (OpenID
+Connect Core §11; a provider's consent_for_offline key turns it off).
+
+--port 0 listens on a free port and sends that one, for servers that accept any
+loopback port for a native client (RFC 8252 §7.3). Use it only with such a
+server: the redirect URI of the login then names the port that was picked.
 
 On a host without a browser (SSH), use --no-browser: open the printed URL
 anywhere, then paste the URL you are redirected to.`,
@@ -86,7 +91,7 @@ anywhere, then paste the URL you are redirected to.`,
 	addProfileFlag(app, c, &profile)
 	c.Flags().StringArrayVarP(&scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: the configured scopes)")
 	c.Flags().BoolVar(&noBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
-	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider)")
+	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider); 0 picks a free port")
 	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default http://127.0.0.1:8976/callback)")
 	c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
 	_ = c.RegisterFlagCompletionFunc("scope", scopeCompletion(app))

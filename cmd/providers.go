@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/discovery"
@@ -44,7 +45,11 @@ func newProvidersCmd(app *App) *cobra.Command {
 				if p.APIURL != "" {
 					fmt.Fprintf(w, "  api:\t%s\n", p.APIURL)
 				}
-				fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", p.ClientAuth, p.TokenBody)
+				auth := string(p.ClientAuth)
+				if p.PublicWithoutSecret {
+					auth += " (none when no secret is stored)"
+				}
+				fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", auth, p.TokenBody)
 			}
 			return w.Flush()
 		},
@@ -56,17 +61,32 @@ func newProvidersCmd(app *App) *cobra.Command {
 
 func newProvidersAddCmd(app *App) *cobra.Command {
 	var issuer, displayName string
+	var public, dryRun bool
 	c := &cobra.Command{
-		Use:   "add <name> --issuer URL",
+		Use:   "add <name> --issuer URL [--public]",
 		Short: "Define a provider from its OAuth / OpenID discovery document",
 		Long: `Define a provider from its authorization server metadata: zauth tries the
-RFC 8414 and OpenID Connect discovery locations for the issuer, then writes a
-providers.<name> block to the config file (endpoints, scopes, client
-authentication). Edit the block to adjust it. When a provider keeps its
-document under a path (Ziina: /oidc), pass that path as part of --issuer.`,
+RFC 8414 and OpenID Connect discovery locations for the issuer, shows the
+providers.<name> block it will write to the config file (endpoints, scopes,
+client authentication, PKCE, iss check, consent rule) with the choices it made
+and how to change each, then writes it. Edit the block to adjust it. When a
+provider keeps its document under a path (Ziina: /oidc), pass that path as part
+of --issuer.
+
+--public is for a client without a secret (a native app): it authenticates
+with its client id alone (token endpoint auth "none"). Without --public, when
+the server accepts both secrets and public clients, a client with no secret
+stored logs in as a public client.
+
+An OpenID Connect provider gets consent_for_offline: requesting offline_access
+then sends prompt=consent, without which such servers issue no refresh token
+(OpenID Connect Core §11).`,
 		Example: `  zauth providers add acme --issuer https://login.acme.example
   zauth client set acme --client-id ID --secret-stdin
-  zauth login acme --scope openid+offline_access`,
+  zauth login acme --scope openid+offline_access
+
+  zauth providers add acme --issuer https://login.acme.example --public
+  zauth client set acme --client-id ID`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := strings.ToLower(args[0])
@@ -84,9 +104,30 @@ document under a path (Ziina: /oidc), pass that path as part of --issuer.`,
 			if err != nil {
 				return err
 			}
-			def := m.Definition()
+			def, choices := m.Definition(public)
 			if displayName != "" {
 				def["display_name"] = displayName
+			}
+			// Checked before anything is written: a definition zauth could
+			// not use is not saved.
+			if _, err := provider.FromDefinition(name, def); err != nil {
+				return exitcode.New(exitcode.Provider, err)
+			}
+			block, err := yaml.Marshal(map[string]any{"providers": map[string]any{name: def}})
+			if err != nil {
+				return err
+			}
+			verb := "Writing"
+			if dryRun {
+				verb = "Would write"
+			}
+			fmt.Fprintf(app.Err, "%s to %s (from %s):\n\n%s\nChoices:\n", verb, cfg.File, m.DiscoveryURL, block)
+			for _, ch := range choices {
+				fmt.Fprintf(app.Err, "  %s = %s: %s\n    change with: %s\n", ch.What, ch.Value, ch.Why, ch.Change)
+			}
+			if dryRun {
+				fmt.Fprintln(app.Err, "Nothing written (--dry-run).")
+				return nil
 			}
 			if err := cfg.WriteProvider(name, def); err != nil {
 				return err
@@ -97,11 +138,21 @@ document under a path (Ziina: /oidc), pass that path as part of --issuer.`,
 			}
 			fmt.Fprintf(app.Err, "Added provider %s from %s to %s: %d scopes, client auth %s%s.\n",
 				name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, map[bool]string{true: ", revocation", false: ""}[p.RevocationURL != ""])
+			next := fmt.Sprintf("zauth client set %s --client-id ID --secret-stdin", name)
+			switch {
+			case p.ClientAuth == provider.AuthNone:
+				next = fmt.Sprintf("zauth client set %s --client-id ID", name)
+			case p.PublicWithoutSecret:
+				next += " (a public client: leave out --secret-stdin)"
+			}
+			fmt.Fprintf(app.Err, "Next: %s\n", next)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&issuer, "issuer", "", "the authorization server's issuer URL")
 	c.Flags().StringVar(&displayName, "display-name", "", "name shown in messages (default: the provider name)")
+	c.Flags().BoolVar(&public, "public", false, "the client has no secret (native app): authenticate with the client id alone")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be written, and write nothing")
 	_ = c.MarkFlagRequired("issuer")
 	return c
 }

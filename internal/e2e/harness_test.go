@@ -75,11 +75,10 @@ type harness struct {
 }
 
 // newHarness starts an emulator and prepares an isolated zauth
-// environment: its own config and state dirs, keychain service and port.
+// environment for it (see isolated).
 func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harness {
 	t.Helper()
-	h := &harness{t: t, kind: kind, dir: t.TempDir()}
-	h.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	h := isolated(t, kind)
 	opts.ClientID = clientID
 	opts.RedirectURIs = append(opts.RedirectURIs, h.redirect)
 	switch kind {
@@ -92,6 +91,26 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 	}
 	h.emu = emulator.New(kind, opts)
 	t.Cleanup(h.emu.Close)
+	// Built-in providers are pointed at the emulator through the
+	// environment; a generic provider is defined by the test's config.
+	P := strings.ToUpper(h.name())
+	switch kind {
+	case emulator.Ziina, emulator.ZBD:
+		h.env = append(h.env, "ZAUTH_"+P+"_AUTH_URL="+h.emu.AuthURL(), "ZAUTH_"+P+"_TOKEN_URL="+h.emu.TokenURL(),
+			"ZAUTH_"+P+"_API_URL="+h.emu.APIURL())
+	}
+	if kind == emulator.Ziina {
+		h.env = append(h.env, "ZAUTH_ZIINA_ISSUER="+h.emu.Issuer)
+	}
+	return h
+}
+
+// isolated prepares a zauth environment of its own, with no provider
+// server: config and state dirs, keychain service and redirect port.
+func isolated(t *testing.T, kind emulator.Kind) *harness {
+	t.Helper()
+	h := &harness{t: t, kind: kind, dir: t.TempDir()}
+	h.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
 	b := make([]byte, 6)
 	rand.Read(b)
 	h.service = "zauth-test-" + hex.EncodeToString(b)
@@ -113,16 +132,6 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 		"BROWSER="+browserBin,
 		"ZAUTH_TESTBROWSER_LOG="+filepath.Join(h.dir, "browser.log"),
 	)
-	// Built-in providers are pointed at the emulator through the
-	// environment; a generic provider is defined by the test's config.
-	switch kind {
-	case emulator.Ziina, emulator.ZBD:
-		h.env = append(h.env, "ZAUTH_"+P+"_AUTH_URL="+h.emu.AuthURL(), "ZAUTH_"+P+"_TOKEN_URL="+h.emu.TokenURL(),
-			"ZAUTH_"+P+"_API_URL="+h.emu.APIURL())
-	}
-	if kind == emulator.Ziina {
-		h.env = append(h.env, "ZAUTH_ZIINA_ISSUER="+h.emu.Issuer)
-	}
 	return h
 }
 

@@ -136,8 +136,15 @@ func (c *Config) custom(name string) (*provider.Provider, bool, error) {
 func (c *Config) ClientID(p *provider.Provider) (string, error) {
 	id := c.get(p.Name, KeyClientID)
 	if id == "" {
+		set, note := "--client-id ID --secret-stdin", ""
+		switch {
+		case p.ClientAuth == provider.AuthNone:
+			set = "--client-id ID" // a public client has no secret
+		case p.PublicWithoutSecret:
+			set, note = "--client-id ID", " (add --secret-stdin if the client has a secret)"
+		}
 		return "", exitcode.Newf(exitcode.Usage, "no client id configured for %s", p.Name).WithHint(
-			fmt.Sprintf("run `zauth client set %s --client-id ID --secret-stdin`, or set %s", p.Name, EnvName(p.Name, KeyClientID)))
+			fmt.Sprintf("run `zauth client set %s %s`%s, or set %s", p.Name, set, note, EnvName(p.Name, KeyClientID)))
 	}
 	return id, nil
 }
@@ -162,7 +169,8 @@ func (c *Config) RedirectURI(p *provider.Provider) (string, error) {
 	return raw, nil
 }
 
-// CheckRedirectURI accepts http URLs on a loopback host with an explicit port.
+// CheckRedirectURI accepts http URLs on a loopback host with an explicit
+// port; port 0 stands for a free port picked at login (RFC 8252 §7.3).
 func CheckRedirectURI(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "http" || !provider.IsLoopback(u.Hostname()) || u.Port() == "" {
@@ -174,10 +182,12 @@ func CheckRedirectURI(raw string) error {
 	return nil
 }
 
-// WithPort returns raw with its port replaced.
+// WithPort returns raw with its port replaced. Port 0 makes the login
+// listen on a free port and send that one (RFC 8252 §7.3), for servers
+// that accept any loopback port.
 func WithPort(raw string, port int) (string, error) {
-	if port < 1 || port > 65535 {
-		return "", fmt.Errorf("--port %d is out of range (1-65535)", port)
+	if port < 0 || port > 65535 {
+		return "", fmt.Errorf("--port %d is out of range (0-65535; 0 picks a free port)", port)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -117,6 +117,13 @@ func TestRedirectURIs(t *testing.T) {
 	if got, _ := WithPort("http://[::1]:8976/cb", 9000); got != "http://[::1]:9000/cb" {
 		t.Errorf("WithPort = %q", got)
 	}
+	// Port 0: a free port picked at login (RFC 8252 §7.3).
+	if got, err := WithPort("http://127.0.0.1:8976/cb", 0); got != "http://127.0.0.1:0/cb" || err != nil || CheckRedirectURI(got) != nil {
+		t.Errorf("WithPort 0 = %q, %v", got, err)
+	}
+	if _, err := WithPort("http://127.0.0.1:8976/cb", -1); err == nil {
+		t.Error("negative port accepted")
+	}
 	if _, err := WithPort("http://127.0.0.1:8976/cb", 70000); err == nil {
 		t.Error("port out of range accepted")
 	}

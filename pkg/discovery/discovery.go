@@ -104,8 +104,19 @@ func fetch(ctx context.Context, hc *http.Client, u string) (*Metadata, error) {
 	return &m, nil
 }
 
-// Definition is the config block for the provider the metadata describes.
-func (m *Metadata) Definition() map[string]any {
+// Choice is one decision Definition made that the metadata did not settle
+// by itself, with how to change it.
+type Choice struct {
+	What   string // "client auth", "PKCE", …
+	Value  string // what was chosen
+	Why    string
+	Change string // the flag or config key that changes it
+}
+
+// Definition is the config block for the provider the metadata describes,
+// and the choices made for it. public says the client has no secret (a
+// native app): it authenticates with client_id alone ("none").
+func (m *Metadata) Definition(public bool) (map[string]any, []Choice) {
 	def := map[string]any{
 		"auth_url":  m.AuthorizationEndpoint,
 		"token_url": m.TokenEndpoint,
@@ -123,17 +134,80 @@ func (m *Metadata) Definition() map[string]any {
 		}
 		def["scopes"] = scopes
 	}
-	// RFC 8414 §2: the default is client_secret_basic.
-	def["client_auth"] = "basic"
-	if len(m.TokenEndpointAuthMethods) > 0 && !slices.Contains(m.TokenEndpointAuthMethods, "client_secret_basic") {
-		switch {
-		case slices.Contains(m.TokenEndpointAuthMethods, "client_secret_post"):
-			def["client_auth"] = "post"
-		case slices.Contains(m.TokenEndpointAuthMethods, "none"):
-			def["client_auth"] = "none"
-		}
+	auth := m.clientAuth(public)
+	def["client_auth"] = string(auth.value)
+	if auth.publicToo {
+		def["public_without_secret"] = true
 	}
 	def["pkce"] = "s256" // zauth sends S256 whatever the document says
 	def["iss_on_redirect"] = m.IssParameterSupported
-	return def
+	oidc := m.OpenID()
+	def["consent_for_offline"] = oidc
+
+	choices := []Choice{{What: "client auth", Value: string(auth.value), Why: auth.why, Change: auth.change}}
+	pkce := Choice{What: "PKCE", Value: "S256", Change: "key pkce (off for a server that rejects the parameters)"}
+	if slices.Contains(m.CodeChallengeMethods, "S256") {
+		pkce.Why = "the server supports S256"
+	} else {
+		pkce.Why = "zauth always sends S256; the server does not announce it"
+	}
+	iss := Choice{What: "iss check", Value: "off", Change: "key iss_on_redirect",
+		Why: "the server does not announce iss on the redirect (RFC 9207 authorization_response_iss_parameter_supported)"}
+	if m.IssParameterSupported {
+		iss.Value, iss.Why = "on", "the server adds iss to the redirect (RFC 9207): a callback without it, or with another, is refused"
+	}
+	consent := Choice{What: "consent rule", Value: "off", Change: "key consent_for_offline",
+		Why: "not an OpenID Connect provider: offline_access is sent without prompt=consent"}
+	if oidc {
+		consent.Value, consent.Why = "on", "an OpenID Connect provider gives a refresh token for offline_access only with prompt=consent (OpenID Connect Core §11), so zauth sends both"
+	}
+	return def, append(choices, pkce, iss, consent)
+}
+
+// OpenID reports whether the server is an OpenID Connect provider: its
+// document came from an OpenID configuration, or it supports openid.
+func (m *Metadata) OpenID() bool {
+	return strings.HasSuffix(m.DiscoveryURL, "/openid-configuration") || strings.Contains(m.DiscoveryURL, "/openid-configuration/") ||
+		slices.Contains(m.ScopesSupported, provider.OpenIDScope)
+}
+
+type authChoice struct {
+	value     provider.ClientAuth
+	publicToo bool
+	why       string
+	change    string
+}
+
+// clientAuth picks the token endpoint authentication.
+func (m *Metadata) clientAuth(public bool) authChoice {
+	methods := m.TokenEndpointAuthMethods
+	none := slices.Contains(methods, "none")
+	if public {
+		c := authChoice{value: provider.AuthNone, why: "--public: the client has no secret", change: "run providers add without --public for a confidential client"}
+		if len(methods) > 0 && !none {
+			c.why += "; the server does not list none and may refuse a public client"
+		}
+		return c
+	}
+	c := authChoice{change: "--public for a client without a secret, or key client_auth (basic, post, none)"}
+	switch {
+	case len(methods) == 0:
+		// RFC 8414 §2: the default is client_secret_basic.
+		c.value, c.why = provider.AuthBasic, "the server lists no methods; client_secret_basic is the default (RFC 8414)"
+	case slices.Contains(methods, "client_secret_basic"):
+		c.value, c.why = provider.AuthBasic, "the server supports client_secret_basic"
+	case slices.Contains(methods, "client_secret_post"):
+		c.value, c.why = provider.AuthPost, "the server supports client_secret_post, not client_secret_basic"
+	case none:
+		c.value, c.why = provider.AuthNone, "the server supports only public clients (none) among the methods zauth has"
+		return c
+	default:
+		c.value, c.why = provider.AuthBasic, "the server lists no method zauth has ("+strings.Join(methods, ", ")+"); trying client_secret_basic"
+	}
+	if none {
+		c.publicToo = true
+		c.why += "; it also accepts public clients, so with no secret stored zauth sends client_id alone (none)"
+		c.change += "; key public_without_secret"
+	}
+	return c
 }

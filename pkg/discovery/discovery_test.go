@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -32,7 +33,7 @@ func TestCandidates(t *testing.T) {
 func TestDefinition(t *testing.T) {
 	m := &Metadata{Issuer: "https://i", AuthorizationEndpoint: "https://i/a", TokenEndpoint: "https://i/t",
 		TokenEndpointAuthMethods: []string{"client_secret_post", "private_key_jwt"}, ScopesSupported: []string{"openid", "read"}}
-	d := m.Definition()
+	d, _ := m.Definition(false)
 	if d["client_auth"] != "post" || d["pkce"] != "s256" || d["iss_on_redirect"] != false || len(d["scopes"].(map[string]string)) != 2 {
 		t.Errorf("Definition = %v", d)
 	}
@@ -40,7 +41,49 @@ func TestDefinition(t *testing.T) {
 		t.Error("absent endpoint written")
 	}
 	m.TokenEndpointAuthMethods = nil
-	if d := m.Definition(); d["client_auth"] != "basic" {
+	if d, _ := m.Definition(false); d["client_auth"] != "basic" {
 		t.Errorf("default client auth %v", d["client_auth"])
+	}
+}
+
+// TestDefinitionPublicClients: a server that lists both client_secret_basic
+// and none gets basic plus the public fallback; --public picks none.
+func TestDefinitionPublicClients(t *testing.T) {
+	m := &Metadata{Issuer: "https://i", AuthorizationEndpoint: "https://i/a", TokenEndpoint: "https://i/t",
+		TokenEndpointAuthMethods: []string{"none", "client_secret_basic", "client_secret_post"}}
+	d, choices := m.Definition(false)
+	if d["client_auth"] != "basic" || d["public_without_secret"] != true {
+		t.Errorf("both listed: %v", d)
+	}
+	if choices[0].What != "client auth" || !strings.Contains(choices[0].Why, "public clients") || !strings.Contains(choices[0].Change, "--public") {
+		t.Errorf("client auth choice: %+v", choices[0])
+	}
+	if d, _ := m.Definition(true); d["client_auth"] != "none" || d["public_without_secret"] != nil {
+		t.Errorf("--public: %v", d)
+	}
+	m.TokenEndpointAuthMethods = []string{"client_secret_basic"}
+	if d, _ := m.Definition(false); d["public_without_secret"] != nil {
+		t.Errorf("public fallback without none listed: %v", d)
+	}
+	if _, choices := m.Definition(true); !strings.Contains(choices[0].Why, "may refuse") {
+		t.Errorf("--public on a server without none: %+v", choices[0])
+	}
+}
+
+// TestDefinitionConsentRule: OpenID providers get consent_for_offline.
+func TestDefinitionConsentRule(t *testing.T) {
+	for _, c := range []struct {
+		m    Metadata
+		want bool
+	}{
+		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration"}, true},
+		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration/tenant"}, true},
+		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"openid", "offline_access"}}, true},
+		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"read", "offline_access"}}, false},
+	} {
+		d, choices := c.m.Definition(false)
+		if d["consent_for_offline"] != c.want || (choices[3].Value == "on") != c.want || choices[3].Change != "key consent_for_offline" {
+			t.Errorf("%+v: %v %+v", c.m, d["consent_for_offline"], choices[3])
+		}
 	}
 }

@@ -28,6 +28,7 @@ type definition struct {
 	IssOnRedirect        *bool           `json:"iss_on_redirect"`
 	ConsentForOffline    *bool           `json:"consent_for_offline"`
 	RedirectURIOnRefresh *bool           `json:"redirect_uri_on_refresh"`
+	PublicWithoutSecret  *bool           `json:"public_without_secret"`
 	SecretName           *string         `json:"secret_name"`
 	UsesUsername         *bool           `json:"uses_username"`
 	UsesAPIKey           *bool           `json:"uses_api_key"`
@@ -65,6 +66,7 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 	set(&p.IssOnRedirect, d.IssOnRedirect)
 	set(&p.ConsentForOffline, d.ConsentForOffline)
 	set(&p.RedirectURIOnRefresh, d.RedirectURIOnRefresh)
+	set(&p.PublicWithoutSecret, d.PublicWithoutSecret)
 	set(&p.SecretName, d.SecretName)
 	set(&p.UsesUsername, d.UsesUsername)
 	set(&p.UsesAPIKey, d.UsesAPIKey)
@@ -90,6 +92,11 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 		if s.Name == "" || strings.ContainsAny(s.Name, "+, \t") {
 			return nil, fmt.Errorf("provider %s: invalid scope name %q", name, s.Name)
 		}
+	}
+	if d.ConsentForOffline == nil {
+		// OpenID Connect Core §11: servers drop offline_access requested
+		// without prompt=consent.
+		p.ConsentForOffline = p.HasScope(OpenIDScope)
 	}
 	return p, nil
 }

@@ -70,7 +70,13 @@ type Provider struct {
 	// callback without it, or with another value, is rejected.
 	IssOnRedirect bool `json:"iss_on_redirect"`
 	// ConsentForOffline: requesting offline_access needs prompt=consent.
+	// OpenID Connect Core §11 makes it the rule for OpenID providers, so a
+	// definition without the key gets it when openid is among its scopes.
 	ConsentForOffline bool `json:"consent_for_offline"`
+	// PublicWithoutSecret: the server also accepts public clients (token
+	// endpoint auth "none"), so with no secret stored zauth authenticates
+	// as one instead of asking for a secret.
+	PublicWithoutSecret bool `json:"public_without_secret,omitempty"`
 	// RedirectURIOnRefresh: the refresh request repeats redirect_uri.
 	RedirectURIOnRefresh bool `json:"redirect_uri_on_refresh"`
 	// SecretName names the client secret in prompts and messages.
@@ -89,6 +95,10 @@ type Provider struct {
 
 // OfflineScope is the OpenID Connect scope that asks for a refresh token.
 const OfflineScope = "offline_access"
+
+// OpenIDScope marks an OpenID Connect request (and, in a catalogue, an
+// OpenID provider).
+const OpenIDScope = "openid"
 
 // DefaultRedirectURI is the loopback redirect every built-in provider
 // defaults to; it must be registered with the provider exactly.

@@ -136,3 +136,34 @@ func TestBuiltinsAreValid(t *testing.T) {
 		t.Errorf("ziina: %+v", z)
 	}
 }
+
+// TestConsentRuleDefault: OpenID Connect Core §11 (offline_access needs
+// prompt=consent) applies to every OpenID provider unless its definition
+// says otherwise; ZBD, not an OpenID provider, keeps its behaviour.
+func TestConsentRuleDefault(t *testing.T) {
+	base := func(extra map[string]any) map[string]any {
+		def := map[string]any{"auth_url": "https://a.example/auth", "token_url": "https://a.example/token"}
+		for k, v := range extra {
+			def[k] = v
+		}
+		return def
+	}
+	for _, c := range []struct {
+		def  map[string]any
+		want bool
+	}{
+		{base(map[string]any{"scopes": map[string]any{"openid": "", "offline_access": ""}}), true},
+		{base(map[string]any{"scopes": []any{map[string]any{"name": "openid"}}}), true},
+		{base(map[string]any{"scopes": map[string]any{"openid": ""}, "consent_for_offline": false}), false},
+		{base(map[string]any{"scopes": map[string]any{"read": "", "offline_access": ""}}), false},
+		{base(map[string]any{"consent_for_offline": true}), true},
+	} {
+		p, err := FromDefinition("acme", c.def)
+		if err != nil || p.ConsentForOffline != c.want {
+			t.Errorf("%v: consent_for_offline %v, want %v (%v)", c.def, p.ConsentForOffline, c.want, err)
+		}
+	}
+	if z, _ := Lookup("zbd"); z.ConsentForOffline {
+		t.Error("zbd got the OpenID consent rule")
+	}
+}

@@ -37,48 +37,82 @@ func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record,
 	return nil
 }
 
-// Identity asks the provider who the token belongs to: its identity API
+// Source is one of the provider's answers to "who does this token belong
+// to": an identity API path, "userinfo" or "introspection".
+type Source struct {
+	Name    string
+	URL     string
+	Answer  any    // the decoded JSON answer, when Err and Skipped are empty
+	Err     error  // why the source did not answer
+	Skipped string // why the source was not asked
+}
+
+// Identity asks each source the provider has, on its own: its identity API
 // paths (Ziina's account, ZBD's user and wallet), its OpenID userinfo
-// endpoint and its RFC 7662 introspection endpoint, whichever it has. The
-// JSON answers are keyed by path or by "userinfo" / "introspection".
-func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiKey string) (map[string]any, error) {
+// endpoint and its RFC 7662 introspection endpoint. A failing source is
+// reported as such and does not hide the others' answers. Introspection
+// needs client authentication (RFC 7662 §2.1), so a public client skips it.
+// The error is for a provider with no source at all.
+func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiKey string) ([]Source, error) {
 	p := t.Provider
-	out := map[string]any{}
-	if p.APIURL != "" && len(p.IdentityPaths) > 0 {
-		if p.UsesAPIKey && apiKey == "" {
-			return nil, exitcode.Newf(exitcode.Usage, "%s API calls need the project API key", p.DisplayName).WithHint(
-				fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
-		}
+	var out []Source
+	if p.APIURL != "" {
 		for _, path := range p.IdentityPaths {
-			v, err := e.getJSON(ctx, p, strings.TrimSuffix(p.APIURL, "/")+path, r, apiKey, p.APIURL)
-			if err != nil {
-				return nil, err
+			s := Source{Name: path, URL: strings.TrimSuffix(p.APIURL, "/") + path}
+			if p.UsesAPIKey && apiKey == "" {
+				s.Err = exitcode.Newf(exitcode.Usage, "%s API calls need the project API key", p.DisplayName).WithHint(
+					fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
+			} else {
+				s.Answer, s.Err = e.getJSON(ctx, p, s.URL, r, apiKey, p.APIURL)
 			}
-			out[path] = v
+			out = append(out, s)
 		}
 	}
 	if p.UserinfoURL != "" {
-		v, err := e.getJSON(ctx, p, p.UserinfoURL, r, "", "")
-		if err != nil {
-			return nil, err
-		}
-		out["userinfo"] = v
+		s := Source{Name: "userinfo", URL: p.UserinfoURL}
+		s.Answer, s.Err = e.getJSON(ctx, p, p.UserinfoURL, r, "", "")
+		out = append(out, s)
 	}
 	if p.IntrospectionURL != "" {
+		s := Source{Name: "introspection", URL: p.IntrospectionURL}
+		// Resolving the client settles its type (a public client may be
+		// chosen for want of a secret).
 		client, err := t.Client()
-		if err != nil {
-			return nil, err
+		switch {
+		case err != nil:
+			s.Err = err
+		case p.ClientAuth == provider.AuthNone:
+			s.Skipped = "a public client cannot authenticate at the introspection endpoint (RFC 7662 §2.1)"
+		default:
+			var v map[string]any
+			if v, s.Err = oauth.Introspect(ctx, e.HTTP, p, client, r.AccessToken); s.Err == nil {
+				s.Answer = v
+			}
 		}
-		v, err := oauth.Introspect(ctx, e.HTTP, p, client, r.AccessToken)
-		if err != nil {
-			return nil, err
-		}
-		out["introspection"] = v
+		out = append(out, s)
 	}
 	if len(out) == 0 {
 		return nil, exitcode.Newf(exitcode.Usage, "%s has no endpoint that tells who a token belongs to (no identity API, userinfo or introspection)", p.Name)
 	}
 	return out, nil
+}
+
+// NoAnswer returns nil when at least one source answered, else the first
+// source's error (or, when every source was skipped, a usage error).
+func NoAnswer(p *provider.Provider, sources []Source) error {
+	var first error
+	for _, s := range sources {
+		if s.Err == nil && s.Skipped == "" {
+			return nil
+		}
+		if first == nil && s.Err != nil {
+			first = s.Err
+		}
+	}
+	if first != nil {
+		return first
+	}
+	return exitcode.Newf(exitcode.Usage, "no source of %s could be asked who the token belongs to", p.Name)
 }
 
 // getJSON follows redirects only within origin (none when it is empty).
