@@ -34,23 +34,22 @@ func TestBashCompletionInATerminal(t *testing.T) {
 
 	for _, tc := range []struct{ typed, want string }{
 		// Scopes complete without a trailing space, so that more can follow.
-		{"zauth login zbd --scope user,", "$ zauth login zbd --scope user,wallet"},
-		{"zauth login ziina --scope write_refunds+read", "$ zauth login ziina --scope write_refunds+read_account"},
-		{"zauth tok", "$ zauth token "},
+		{"zauth login zbd --scope user,", "zauth login zbd --scope user,wallet"},
+		{"zauth login ziina --scope write_refunds+read", "zauth login ziina --scope write_refunds+read_account"},
+		{"zauth tok", "zauth token "},
 	} {
 		t.Run(tc.typed, func(t *testing.T) {
-			screen := typeInBash(t, dir, script, tc.typed+"\t")
-			// The line as bash last drew it, after the prompt.
-			if line := screen[max(strings.LastIndex(screen, "$ "), 0):]; line != tc.want {
-				t.Errorf("after TAB the line is not %q; the terminal shows:\n%q", tc.want, screen)
+			if line := typeInBash(t, dir, script, tc.typed+"\t"); line != tc.want {
+				t.Errorf("after TAB the line is %q, want %q", line, tc.want)
 			}
 		})
 	}
 }
 
 // typeInBash starts an interactive bash on a new pseudo-terminal, loads
-// bash-completion and the script, types keys and returns what the
-// terminal showed after them.
+// bash-completion and the script, types keys and returns the command line
+// as readline holds it afterwards (Ctrl-T is bound to print it, so what
+// the terminal happened to echo or redraw does not matter).
 func typeInBash(t *testing.T, dir, script, keys string) string {
 	t.Helper()
 	master, slave := openPTY(t)
@@ -97,16 +96,16 @@ func typeInBash(t *testing.T, dir, script, keys string) string {
 			}
 		}
 	}
-	fmt.Fprintf(master, "source %s; source %s; echo READY\n", bashCompletionLib, script)
-	waitFor("READY\r\n$ ") // readline is reading the next line
+	// The markers are assembled by printf, so that bash's echo of this
+	// line cannot be mistaken for the output.
+	fmt.Fprintf(master, `source %s; source %s; bind -x '"\C-t": printf "\n<%%s>%%s</%%s>\n" LINE "$READLINE_LINE" LINE'; echo READY`+"\n", bashCompletionLib, script)
+	waitFor("READY\r\n$ ")
 	screen.Reset()
-	fmt.Fprint(master, keys)
-	// Bash echoes what is typed and then what completion inserted; the
-	// marker typed afterwards shows where that ended (readline handles
-	// keys in order, so it comes after the completion).
-	fmt.Fprint(master, "#END")
-	waitFor("#END")
-	return strings.TrimSuffix(screen.String()[:strings.Index(screen.String(), "#END")], "\a")
+	// Readline handles keys in order: Ctrl-T runs after the completion.
+	fmt.Fprint(master, keys+"\x14")
+	waitFor("</LINE>")
+	s := screen.String()
+	return s[strings.LastIndex(s, "<LINE>")+6 : strings.LastIndex(s, "</LINE>")]
 }
 
 // openPTY opens a new pseudo-terminal pair.

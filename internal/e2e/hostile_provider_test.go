@@ -147,10 +147,16 @@ func TestOAuthEndpointRedirectsAreRefused(t *testing.T) {
 		h.emu.SetHostile(emulator.Hostile{})
 		h.mustRun("", "refresh", "acme") // the real endpoint still works
 
-		steal("/userinfo")
-		h.run("", "inspect", "acme", "--remote").expect(t, 4, "redirect", hostPort(rec.URL)+"/userinfo")
-		steal("/introspect")
-		h.run("", "inspect", "acme", "--remote").expect(t, 4, "introspection endpoint", "redirect", hostPort(rec.URL)+"/introspect")
+		// inspect --remote reports each source on its own: the redirected
+		// one as failed, the other one's answer still printed.
+		for _, src := range []struct{ path, name, other string }{{"/userinfo", "userinfo", "introspection ("}, {"/introspect", "introspection", "userinfo ("}} {
+			steal(src.path)
+			r := h.run("", "inspect", "acme", "--remote")
+			if r.code != 0 || !strings.Contains(r.stdout, src.name+": failed: ") || !strings.Contains(r.stdout, "redirect") ||
+				!strings.Contains(r.stdout, hostPort(rec.URL)+src.path) || !strings.Contains(r.stdout, src.other) {
+				t.Errorf("inspect --remote with %s redirected: exit %d\n%s%s", src.path, r.code, r.stdout, r.stderr)
+			}
+		}
 		steal("/revoke")
 		h.run("", "logout", "acme").expect(t, 4, "revocation endpoint", "redirect", hostPort(rec.URL)+"/revoke")
 		reachedNothing(t, rec)
