@@ -34,7 +34,6 @@ var storages = []storage{
 	}, []string{"ZAUTH_STORAGE=file"}},
 }
 
-
 // store opens the harness's token store from the test process.
 func (h *harness) store(st storage) (*tokenstore.Store, keychain.Lister) {
 	raw := st.backend(h)
