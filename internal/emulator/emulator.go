@@ -53,6 +53,10 @@ type Options struct {
 	CamelCase bool
 	// JWTAccessTokens issues unsigned JWT-shaped access tokens.
 	JWTAccessTokens bool
+	// TokenContentType labels successful token responses, still JSON, with
+	// this Content-Type instead of application/json, as some providers
+	// mislabel them (e.g. application/x-www-form-urlencoded).
+	TokenContentType string
 }
 
 // Fault replaces the next token-endpoint answers.
