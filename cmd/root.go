@@ -54,7 +54,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !errors.As(err, &e) {
 		code = exitcode.Usage // cobra's own errors: unknown flag or command, bad arguments
 	}
-	if ctx.Err() != nil && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
+	// A quiet error passes on a child's exit status, which stands even if
+	// zauth got (and forwarded) a signal meanwhile.
+	if ctx.Err() != nil && (e == nil || !e.Quiet) && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
 		code = exitcode.Interrupted
 	}
 	if e == nil || !e.Quiet {
