@@ -1,6 +1,7 @@
 // Package browseropen opens a URL in the user's browser, honouring $BROWSER
 // the way xdg-utils and Python's webbrowser do, and never waiting for the
-// browser to exit.
+// browser to exit. The opener, and so the browser it starts, does not
+// inherit zauth's own secrets from the environment.
 package browseropen
 
 import (
@@ -11,10 +12,11 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pkg/browser"
+
+	"github.com/zauth-cli/zauth/pkg/childproc"
 )
 
 // defaultWait is how long Open lets the OS opener report a failure. Some
@@ -116,6 +118,7 @@ func expand(arg, url string) (string, bool) {
 // exits.
 func start(args []string) error {
 	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = childproc.Environ()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -123,21 +126,35 @@ func start(args []string) error {
 	return nil
 }
 
-// quiet points pkg/browser's child output at the null device. An *os.File
-// is handed to the child as is; any other writer would make the opener
-// wait for every process holding the pipe, the browser included.
-var quiet = sync.OnceFunc(func() {
-	var w io.Writer = io.Discard
-	if f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
-		w = f
-	}
-	browser.Stdout, browser.Stderr = w, w
-})
+// unixOpeners are tried in order where no $BROWSER is set, as pkg/browser
+// does; macOS has open.
+var unixOpeners = []string{"xdg-open", "x-www-browser", "www-browser"}
 
+// openDefault runs the OS opener with a scrubbed environment, its output
+// discarded, and waits for it at most defaultWait. On Windows pkg/browser's
+// ShellExecute is used, which cannot be given an environment.
 func openDefault(url string) error {
-	quiet()
+	var run func() error
+	switch runtime.GOOS {
+	case "windows":
+		run = func() error { return browser.OpenURL(url) }
+	case "darwin":
+		run = func() error { return opener("open", url).Run() }
+	default:
+		name := ""
+		for _, o := range unixOpeners {
+			if _, err := exec.LookPath(o); err == nil {
+				name = o
+				break
+			}
+		}
+		if name == "" {
+			return &exec.Error{Name: strings.Join(unixOpeners, ","), Err: exec.ErrNotFound}
+		}
+		run = func() error { return opener(name, url).Run() }
+	}
 	done := make(chan error, 1)
-	go func() { done <- browser.OpenURL(url) }()
+	go func() { done <- run() }()
 	t := time.NewTimer(defaultWait)
 	defer t.Stop()
 	select {
@@ -146,6 +163,15 @@ func openDefault(url string) error {
 	case <-t.C:
 		return nil // still running: most likely the browser itself
 	}
+}
+
+// opener is an OS opener command. Its stdio is the null device: a pipe
+// would make waiting for it wait for every process holding the pipe, the
+// browser included, and the browser's output has no place in zauth's.
+func opener(name, url string) *exec.Cmd {
+	cmd := exec.Command(name, url)
+	cmd.Env = childproc.Environ()
+	return cmd
 }
 
 func isWSL() bool {

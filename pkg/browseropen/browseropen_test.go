@@ -116,7 +116,9 @@ func TestDefaultOpener(t *testing.T) {
 		t.Errorf("argv %q", got)
 	}
 
-	// A failing opener is reported.
+	// A failing opener is reported: it fails at once, but a loaded machine
+	// may take a while to run it.
+	defaultWait = 30 * time.Second
 	failing := filepath.Join(dir, "failing")
 	os.WriteFile(failing, []byte("#!/bin/sh\nexit 3\n"), 0o755)
 	if err := os.Rename(failing, filepath.Join(dir, "xdg-open")); err != nil {
@@ -124,5 +126,38 @@ func TestDefaultOpener(t *testing.T) {
 	}
 	if err := Open(target, nil); err == nil {
 		t.Error("a failing xdg-open was not reported")
+	}
+}
+
+// TestOpenerEnvironment: neither a $BROWSER command nor the OS opener (and
+// so the browser either starts) inherits zauth's own secrets.
+func TestOpenerEnvironment(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("fakes xdg-open")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "env")
+	script := "#!/bin/sh\n/usr/bin/env > " + out + ".tmp && mv " + out + ".tmp " + out + "\n"
+	for _, name := range []string{"browser", "xdg-open"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("ZAUTH_ZIINA_CLIENT_SECRET", "S3CRET-1")
+	t.Setenv("ZAUTH_ZBD_API_KEY", "S3CRET-2")
+	t.Setenv("ZAUTH_KEEP_ME", "visible")
+	t.Setenv("PATH", dir+":/usr/bin:/bin")
+	t.Setenv("WSL_DISTRO_NAME", "")
+	t.Setenv("WSL_INTEROP", "")
+	for _, browser := range []string{filepath.Join(dir, "browser"), ""} {
+		os.Remove(out)
+		t.Setenv("BROWSER", browser)
+		if err := Open(target, nil); err != nil {
+			t.Fatal(err)
+		}
+		env := readArgs(t, out)
+		if strings.Contains(env, "S3CRET") || !strings.Contains(env, "ZAUTH_KEEP_ME=visible") {
+			t.Errorf("BROWSER=%q: the opener's environment:\n%s", browser, env)
+		}
 	}
 }
