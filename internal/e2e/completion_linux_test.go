@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 const bashCompletionLib = "/usr/share/bash-completion/bash_completion"
