@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -131,9 +132,7 @@ func TestChunkedSecretService(t *testing.T) {
 }
 
 func TestOSBackend(t *testing.T) {
-	requireSecretService(t)
-	k := NewOS()
-	k.Service = "zauth-test-os"
+	k := RequireOSKeychain(t)
 	if _, err := k.Get("absent"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get absent: %v", err)
 	}
@@ -176,11 +175,13 @@ func TestFileBackend(t *testing.T) {
 	}
 }
 
+// requireSecretService is RequireOSKeychain for tests of the Linux backend.
 func requireSecretService(t *testing.T) {
 	t.Helper()
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Fatal("no D-Bus session: run the tests through scripts/test.sh")
+	if runtime.GOOS != "linux" {
+		t.Skip("tests the Secret Service, Linux's keychain")
 	}
+	RequireOSKeychain(t)
 }
 
 // TestFastGetMatchesGoKeyring: the lean read path finds what go-keyring
