@@ -12,7 +12,7 @@ version=v2.15.0 # newer releases need a newer Go than we build with
 gr=$(go env GOPATH)/bin/goreleaser
 if ! "$gr" --version 2>/dev/null | grep -q "${version#v}"; then
   echo "installing goreleaser $version"
-  GOFLAGS= go install "github.com/goreleaser/goreleaser/v2@$version"
+  GOFLAGS='' go install "github.com/goreleaser/goreleaser/v2@$version"
 fi
 
 fail() { echo "release-check: $*" >&2; exit 1; }
@@ -41,8 +41,9 @@ for target in linux_amd64_v1 linux_arm64_v8.0 darwin_amd64_v1 darwin_arm64_v8.0 
   [ "$goos" = windows ] && exe=zauth.exe
   bin=dist/zauth_$target/$exe
   info=$(go version -m "$bin") || fail "$bin is missing or not a Go binary"
-  grep -q "GOOS=$goos\$" <<<"$info" && grep -q "GOARCH=$goarch\$" <<<"$info" ||
+  if ! grep -q "GOOS=$goos\$" <<<"$info" || ! grep -q "GOARCH=$goarch\$" <<<"$info"; then
     fail "$bin is not a $goos/$goarch binary"
+  fi
 done
 
 snap=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' dist/metadata.json)
@@ -56,7 +57,8 @@ runs() {
   out=$("$1" version) || fail "$1 does not run"
   [[ $out == "zauth $snap"* ]] || fail "$1 version printed \"$out\", want zauth $snap"
 }
-mans=$(cd docs/man && ls -- *.1)
+mans=()
+for m in docs/man/*.1; do mans+=("${m#docs/man/}"); done
 
 # The .deb: Debian's locations.
 deb=dist/zauth_${snap}_linux_$arch.deb
@@ -65,7 +67,7 @@ deb=dist/zauth_${snap}_linux_$arch.deb
 [ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ] || fail "$deb: wrong architecture"
 dpkg-deb -x "$deb" "$scratch/deb"
 runs "$scratch/deb/usr/bin/zauth"
-for m in $mans; do
+for m in "${mans[@]}"; do
   [ -f "$scratch/deb/usr/share/man/man1/$m" ] || [ -f "$scratch/deb/usr/share/man/man1/$m.gz" ] ||
     fail "$deb: no man page $m in /usr/share/man/man1"
 done
@@ -82,7 +84,7 @@ EOF
 
 # The archives: binary, README, LICENSE, completions and man pages at the
 # top, as the Homebrew cask and the README's install notes expect.
-want="LICENSE README.md completions/_zauth completions/zauth.bash completions/zauth.fish completions/zauth.ps1 $(printf 'docs/man/%s ' $mans)"
+want=(LICENSE README.md completions/_zauth completions/zauth.bash completions/zauth.fish completions/zauth.ps1 "${mans[@]/#/docs/man/}")
 for goos in linux darwin windows; do
   for goarch in amd64 arm64; do
     if [ "$goos" = windows ]; then
@@ -94,7 +96,7 @@ for goos in linux darwin windows; do
       files=$(tar tzf "$a") || fail "$a is missing or not a tar.gz"
       exe=zauth
     fi
-    for f in $exe $want; do
+    for f in "$exe" "${want[@]}"; do
       grep -qx "$f" <<<"$files" || fail "$a has no $f"
     done
   done
