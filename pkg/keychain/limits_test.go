@@ -39,6 +39,11 @@ func TestChunkLimitPerOS(t *testing.T) {
 	if win <= 0 || win > 2560 {
 		t.Errorf("windows: limit %d, want 1..2560 (Credential Manager's blob size)", win)
 	}
+	// go-keyring makes the key the credential's user name, and the target
+	// name "<service>:<key>"; go-keyring refuses services of 512 bytes.
+	if len(account) > 513 || len(service) >= 512 {
+		t.Errorf("windows: key of %d bytes, service of %d: over CRED_MAX_USERNAME_LENGTH (513) or go-keyring's 512", len(account), len(service))
+	}
 
 	mac := chunkLimit("darwin")
 	if mac <= 0 {
