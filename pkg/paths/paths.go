@@ -15,6 +15,7 @@ package paths
 
 import (
 	"os"
+	"os/user"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -40,9 +41,19 @@ func StateDir() string { return rules(runtime.GOOS, os.Getenv).stateDir() }
 type osRules struct {
 	goos   string
 	getenv func(string) string
+	// userHome is the home directory from the user database, for when the
+	// environment names none.
+	userHome func() string
 }
 
-func rules(goos string, getenv func(string) string) osRules { return osRules{goos, getenv} }
+func rules(goos string, getenv func(string) string) osRules {
+	return osRules{goos, getenv, func() string {
+		if u, err := user.Current(); err == nil {
+			return u.HomeDir
+		}
+		return ""
+	}}
+}
 
 func (r osRules) configDir() string {
 	if d := r.absEnv("XDG_CONFIG_HOME"); d != "" {
@@ -70,7 +81,9 @@ func (r osRules) stateDir() string {
 	return r.join(r.home(), ".local", "state", "zauth")
 }
 
-// home is what os.UserHomeDir reads on the OS, or "." when it is unset.
+// home is what os.UserHomeDir reads on the OS; without it (cron, some
+// service managers) the user database's, so that zauth never writes under
+// whatever directory it was started in; "." only when both fail.
 func (r osRules) home() string {
 	name := "HOME"
 	switch r.goos {
@@ -80,6 +93,9 @@ func (r osRules) home() string {
 		name = "home"
 	}
 	if h := r.getenv(name); h != "" {
+		return h
+	}
+	if h := r.userHome(); h != "" {
 		return h
 	}
 	return "."

@@ -34,6 +34,8 @@ func TestRulesPerOS(t *testing.T) {
 		{"macOS keeps the XDG layout", "darwin", with(unix, "HOME", "/Users/ann"), "/Users/ann/.config/zauth", "/Users/ann/.local/state/zauth"},
 		{"windows", "windows", win, `C:\Users\ann\AppData\Roaming\zauth`, `C:\Users\ann\AppData\Local\zauth`},
 		{"windows without AppData", "windows", map[string]string{"USERPROFILE": `C:\Users\ann`}, `C:\Users\ann\AppData\Roaming\zauth`, `C:\Users\ann\AppData\Local\zauth`},
+		{"linux without HOME", "linux", map[string]string{"(user database)": "/home/ann"}, "/home/ann/.config/zauth", "/home/ann/.local/state/zauth"},
+		{"windows without USERPROFILE or AppData", "windows", map[string]string{"(user database)": `C:\Users\ann`}, `C:\Users\ann\AppData\Roaming\zauth`, `C:\Users\ann\AppData\Local\zauth`},
 
 		{"linux XDG", "linux", with(unix, "XDG_CONFIG_HOME", "/cfg", "XDG_STATE_HOME", "/st/"), "/cfg/zauth", "/st/zauth"},
 		{"macOS XDG", "darwin", with(unix, "XDG_CONFIG_HOME", "/cfg", "XDG_STATE_HOME", "/st"), "/cfg/zauth", "/st/zauth"},
@@ -49,6 +51,7 @@ func TestRulesPerOS(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rules(tc.goos, func(k string) string { return tc.env[k] })
+			r.userHome = func() string { return tc.env["(user database)"] }
 			if got := r.configDir(); got != tc.config {
 				t.Errorf("config dir %q, want %q", got, tc.config)
 			}
@@ -89,5 +92,20 @@ func TestConfigFileOverride(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(t.TempDir(), "c"))
 	if got, want := ConfigFile(), filepath.Join(ConfigDir(), "config.yaml"); got != want {
 		t.Errorf("ConfigFile() = %q, want %q", got, want)
+	}
+}
+
+// TestNoHomeVariable: without $HOME (cron, some service managers) the
+// directories are still absolute, from the user database, never relative
+// to wherever zauth was started.
+func TestNoHomeVariable(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("XDG_STATE_HOME", "")
+	t.Setenv("HOME", "")
+	t.Setenv("USERPROFILE", "")
+	for _, dir := range []string{ConfigDir(), StateDir()} {
+		if !filepath.IsAbs(dir) {
+			t.Errorf("%q is relative", dir)
+		}
 	}
 }
