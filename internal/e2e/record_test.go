@@ -237,3 +237,33 @@ func TestLoginRefreshLogoutJSON(t *testing.T) {
 		t.Error("a token in the JSON")
 	}
 }
+
+// TestLoginAccount: the account comes from the provider's account API
+// (ZBD's gamertag), or an OpenID provider's userinfo; a lookup that fails
+// does not fail the login.
+func TestLoginAccount(t *testing.T) {
+	t.Run("openid userinfo", func(t *testing.T) {
+		h := newHarness(t, emulator.Generic, emulator.Options{})
+		h.writeConfig(fmt.Sprintf(`providers:
+  acme:
+    auth_url: %[1]s/authorize
+    token_url: %[1]s/token
+    issuer: %[1]s
+    iss_on_redirect: true
+    userinfo_url: %[1]s/userinfo
+    client_auth: post
+    scopes: {openid: sign in, read: read things}
+`, h.emu.URL))
+		h.setupClient()
+		h.run("", "login", "acme", "--scope", "openid+read").expect(t, 0, "Logged in to acme (profile default) as ada@example.test")
+	})
+	t.Run("account API down", func(t *testing.T) {
+		h := newHarness(t, emulator.ZBD, emulator.Options{})
+		h.setupClient()
+		h.setenv(fmt.Sprintf("ZAUTH_ZBD_API_URL=http://127.0.0.1:%d", freePort(t)))
+		h.run("", "login", "zbd", "--scope", "user").expect(t, 0, "Logged in to ZBD (profile default):")
+		if rec, _ := h.record("default"); rec == nil || rec.Account != "" {
+			t.Errorf("record %+v", rec)
+		}
+	})
+}
