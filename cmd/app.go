@@ -185,7 +185,7 @@ func addProfileFlag(app *App, c *cobra.Command, profile *string) {
 	}
 	// Complete the profiles stored for the provider, from the non-secret index.
 	_ = c.RegisterFlagCompletionFunc("profile", func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		entries, _ := (&tokenstore.Store{Dir: paths.StateDir()}).List()
+		entries := (&tokenstore.Store{Dir: paths.StateDir()}).Cached()
 		var out []cobra.Completion
 		for _, e := range entries {
 			if len(args) == 0 || e.Provider == args[0] {

@@ -244,10 +244,22 @@ func (s *Store) backupPath() string { return filepath.Join(s.Dir, "index.last-go
 // good copy, so that no login is dropped silently.
 func (s *Store) List() ([]Entry, error) {
 	idx, err := readIndex(s.indexPath())
-	if err == nil {
+	if err == nil && !slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" }) {
 		return idx, nil
 	}
+	// Missing, corrupt, or written before entries said where the login
+	// lives (the file store shared the index): rebuild once.
 	return s.Rebuild()
+}
+
+// Cached returns the index as it is (or its last good copy), touching
+// no storage and writing nothing: for shell completion.
+func (s *Store) Cached() []Entry {
+	idx, err := readIndex(s.indexPath())
+	if err != nil {
+		idx, _ = readIndex(s.backupPath())
+	}
+	return idx
 }
 
 // Rebuild rewrites the index from storage (see List) and returns it.
@@ -361,6 +373,11 @@ func (s *Store) reconcile(idx []Entry) []Entry {
 				// Listed, so that logout --all removes it too.
 				idx = append(idx, Entry{Provider: provider, Profile: profile, Storage: p.name, Damaged: true})
 			}
+		}
+	}
+	for i := range idx {
+		if idx[i].Storage == "" {
+			idx[i].Storage = Keychain // not in any place that can be listed
 		}
 	}
 	return idx

@@ -233,3 +233,17 @@ func TestIndexCorruptOrMissing(t *testing.T) {
 
 // unlisted hides a backend's listing, like macOS's keychain.
 type unlisted struct{ keychain.Backend }
+
+// TestOldIndexLearnsStorage: an index written before entries said where
+// the login lives is rebuilt once, and a file login is labelled so.
+func TestOldIndexLearnsStorage(t *testing.T) {
+	dir := t.TempDir()
+	file := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+	s := &Store{Backend: unlisted{&keychain.File{Path: filepath.Join(dir, "kc.json")}}, Storage: Keychain, Alt: file, Dir: dir}
+	file.Set(TokenKey("ziina", "f"), `{"v":1,"provider":"ziina","profile":"f","access_token":"a","scopes":["read_account"]}`)
+	os.WriteFile(s.indexPath(), []byte(`[{"provider":"ziina","profile":"f","scopes":["read_account"]},{"provider":"zbd","profile":"k"}]`), 0o600)
+	idx, err := s.List()
+	if err != nil || len(idx) != 2 || idx[0].Storage != Keychain || idx[1].Storage != File {
+		t.Fatalf("List = %+v, %v", idx, err)
+	}
+}
