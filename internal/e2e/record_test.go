@@ -56,6 +56,12 @@ func TestReloginReusesScopes(t *testing.T) {
 	if rec == nil || !slices.Equal(rec.RequestedScopes, []string{"read_account", "offline_access"}) {
 		t.Errorf("record %+v lacks the requested scopes", rec)
 	}
+	// An explicit empty scope is a choice, remembered like any other.
+	h.mustRun("", "login", "ziina", "--scope", "", "--profile", "other")
+	h.mustRun("", "login", "ziina", "--profile", "other")
+	if q := h.emu.LastAuthRequest(); q.Has("scope") && q.Get("scope") != "" {
+		t.Errorf("re-login of an empty-scope login asked for %q", q.Get("scope"))
+	}
 }
 
 // TestFileStoreIsOneViewWithKeychain: a login kept in the opt-in file is
