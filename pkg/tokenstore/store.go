@@ -164,15 +164,19 @@ func (s *Store) Save(r *Record) error {
 // previous login wherever it was kept.
 func (s *Store) SaveLogin(r *Record) error {
 	r.Storage = s.places()[0].name
-	if err := s.Save(r); err != nil {
-		return err
+	err := s.Save(r)
+	var ie *IndexError
+	if err != nil && !errors.As(err, &ie) {
+		return err // not stored: the previous login stays
 	}
 	for _, p := range s.places()[1:] {
-		if _, err := p.b.Get(TokenKey(r.Provider, r.Profile)); !errors.Is(err, keychain.ErrNotFound) {
-			_ = p.b.Delete(TokenKey(r.Provider, r.Profile)) // best effort: Load prefers Backend anyway
+		// Best effort: a place that cannot be reached now (no keychain on
+		// a headless host) could not be read from either.
+		if _, gerr := p.b.Get(TokenKey(r.Provider, r.Profile)); !errors.Is(gerr, keychain.ErrNotFound) {
+			_ = p.b.Delete(TokenKey(r.Provider, r.Profile))
 		}
 	}
-	return nil
+	return err
 }
 
 // Delete removes a login from every place and its index entry. Removing
