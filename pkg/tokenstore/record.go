@@ -93,8 +93,8 @@ func decode(key, data string) (*Record, error) {
 		r.RequestedScopes = r.Scopes
 		r.RedirectURI, r.Account, r.Storage = "", "", ""
 	case RecordVersion:
-		if r.RequestedScopes == nil {
-			r.RequestedScopes = []string{}
+		if r.RequestedScopes == nil { // absent: as in version 1; an explicit empty request is []
+			r.RequestedScopes = r.Scopes
 		}
 	default:
 		return nil, &CorruptError{Key: key, Reason: fmt.Sprintf("format version %d, this zauth reads 1 and %d", r.Version, RecordVersion)}

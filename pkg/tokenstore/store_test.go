@@ -163,7 +163,7 @@ func TestRecordV1Migrated(t *testing.T) {
 		}
 	}
 	// An explicit empty request survives a round trip as empty, not absent.
-	s.Save(&Record{Provider: "acme", Profile: "default", AccessToken: "a"})
+	s.Save(&Record{Provider: "acme", Profile: "default", AccessToken: "a", Scopes: []string{"granted"}})
 	if r, _ := s.Load("acme", "default"); r.RequestedScopes == nil || len(r.RequestedScopes) != 0 {
 		t.Errorf("requested scopes %#v", r.RequestedScopes)
 	}
