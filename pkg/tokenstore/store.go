@@ -248,12 +248,45 @@ func (s *Store) backupPath() string { return filepath.Join(s.Dir, "index.last-go
 // good copy, so that no login is dropped silently.
 func (s *Store) List() ([]Entry, error) {
 	idx, err := readIndex(s.indexPath())
-	if err == nil && !slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" }) {
+	if err == nil && !slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" }) && s.agrees(idx) {
 		return idx, nil
 	}
-	// Missing, corrupt, or written before entries said where the login
-	// lives (the file store shared the index): rebuild once.
+	// Missing, corrupt, behind storage, or written before entries said
+	// where the login lives (the file store shared the index).
 	return s.Rebuild()
+}
+
+// agrees reports whether the index lists exactly the logins the file
+// store holds. The keychain is not asked: a D-Bus round trip would double
+// the cost of status; every write, logout --all and doctor compare the
+// index with it instead.
+func (s *Store) agrees(idx []Entry) bool {
+	listed := map[string]bool{}
+	for _, e := range idx {
+		listed[TokenKey(e.Provider, e.Profile)] = true
+	}
+	for _, p := range s.places() {
+		if p.name != File {
+			continue
+		}
+		keys, err := listTokens(p.b)
+		if err != nil {
+			continue
+		}
+		stored := map[string]bool{}
+		for _, k := range keys {
+			stored[k] = true
+			if _, _, ok := strings.Cut(strings.TrimPrefix(k, "token:"), ":"); ok && !listed[k] {
+				return false // stored, not listed
+			}
+		}
+		for _, e := range idx {
+			if e.Storage == p.name && !stored[TokenKey(e.Provider, e.Profile)] {
+				return false // listed, no longer stored
+			}
+		}
+	}
+	return true
 }
 
 // Cached returns the index as it is (or its last good copy), touching

@@ -247,3 +247,17 @@ func TestOldIndexLearnsStorage(t *testing.T) {
 		t.Fatalf("List = %+v, %v", idx, err)
 	}
 }
+
+// TestIndexFollowsFileStore: status sees a file store changed behind the
+// index's back (a login added or removed by hand, or by an older zauth).
+func TestIndexFollowsFileStore(t *testing.T) {
+	s := newStore(t)
+	s.Storage = File
+	s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"})
+	s.Backend.Delete(TokenKey("ziina", "a"))
+	s.Backend.Set(TokenKey("zbd", "b"), `{"v":2,"provider":"zbd","profile":"b","access_token":"y","requested_scopes":[]}`)
+	idx, err := s.List()
+	if err != nil || len(idx) != 1 || idx[0].Provider != "zbd" || idx[0].Storage != File {
+		t.Errorf("List = %+v, %v", idx, err)
+	}
+}
