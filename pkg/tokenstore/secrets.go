@@ -25,17 +25,17 @@ func SecretKey(provider, name string) string { return "client:" + provider + ":"
 // Secret returns a stored client secret, or "" when none is stored.
 // A secret kept in the other storage place is found too, like a login.
 func (s *Store) Secret(provider, name string) (string, error) {
-	var firstErr error
-	for _, p := range s.places() {
+	var primaryErr error
+	for i, p := range s.places() {
 		v, err := p.b.Get(SecretKey(provider, name))
 		if err == nil {
 			return v, nil
 		}
-		if !errors.Is(err, keychain.ErrNotFound) && firstErr == nil {
-			firstErr = err
+		if i == 0 && !errors.Is(err, keychain.ErrNotFound) {
+			primaryErr = err // the other place's trouble is not the user's (see Load)
 		}
 	}
-	return "", firstErr
+	return "", primaryErr
 }
 
 // SetSecret stores a client secret.

@@ -65,17 +65,20 @@ func TokenKey(provider, profile string) string { return "token:" + provider + ":
 // other logins are unaffected. A place that cannot be reached (no
 // keychain on a headless host) does not hide a login kept in another.
 func (s *Store) Load(provider, profile string) (*Record, error) {
-	var firstErr error
-	for _, p := range s.places() {
+	var primaryErr error
+	for i, p := range s.places() {
 		r, err := s.loadFrom(p, provider, profile)
 		if err == nil || !errors.Is(err, ErrNotFound) && exitcode.Code(err) == exitcode.LoginNeeded {
 			return r, err
 		}
-		if !errors.Is(err, ErrNotFound) && firstErr == nil {
-			firstErr = err
+		if i == 0 && !errors.Is(err, ErrNotFound) {
+			primaryErr = err
 		}
 	}
-	return nil, cmp.Or(firstErr, ErrNotFound)
+	// Only the place zauth was asked to use speaks for "not there": a
+	// keychain that cannot be reached does not turn a file user's "not
+	// logged in" into a storage error.
+	return nil, cmp.Or(primaryErr, ErrNotFound)
 }
 
 func (s *Store) loadFrom(p place, provider, profile string) (*Record, error) {
@@ -180,12 +183,14 @@ func (s *Store) SaveLogin(r *Record) error {
 }
 
 // Delete removes a login from every place and its index entry. Removing
-// an absent login is not an error. A place that cannot be reached at all
-// (no keychain on a headless host) holds nothing zauth could remove.
+// an absent login is not an error. A keychain that cannot be reached at all
+// (no D-Bus on a headless host), or that the user chose not to use
+// (--insecure-storage), holds nothing zauth could have read, so its errors
+// do not fail the removal from the file.
 func (s *Store) Delete(provider, profile string) error {
-	for _, p := range s.places() {
+	for i, p := range s.places() {
 		err := p.b.Delete(TokenKey(provider, profile))
-		if err != nil && !(p.name == Keychain && keychain.SessionBusError() != nil) {
+		if err != nil && !(p.name == Keychain && (i > 0 || keychain.SessionBusError() != nil)) {
 			return err
 		}
 	}

@@ -261,3 +261,32 @@ func TestIndexFollowsFileStore(t *testing.T) {
 		t.Errorf("List = %+v, %v", idx, err)
 	}
 }
+
+// TestUnreachableOtherPlace: with the file store chosen, a keychain that
+// cannot be reached is neither an error for an absent login nor in the
+// way of a present one.
+func TestUnreachableOtherPlace(t *testing.T) {
+	dir := t.TempDir()
+	s := &Store{Backend: &keychain.File{Path: filepath.Join(dir, "tokens.json")}, Storage: File, Alt: broken{}, Dir: dir}
+	if _, err := s.Load("ziina", "default"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("absent login: %v", err)
+	}
+	if v, err := s.Secret("ziina", ClientSecret); v != "" || err != nil {
+		t.Errorf("absent secret: %q %v", v, err)
+	}
+	s.SaveLogin(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"})
+	if r, err := s.Load("ziina", "default"); err != nil || r.Storage != File {
+		t.Errorf("Load = %+v, %v", r, err)
+	}
+	if err := s.Delete("ziina", "default"); err != nil {
+		t.Errorf("Delete: %v", err)
+	}
+}
+
+// broken is a keychain that cannot be reached.
+type broken struct{}
+
+func (broken) Name() string               { return "OS keychain" }
+func (broken) Get(string) (string, error) { return "", exitcode.Newf(exitcode.Storage, "no D-Bus") }
+func (broken) Set(string, string) error   { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
+func (broken) Delete(string) error        { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
