@@ -172,10 +172,20 @@ func (a *App) providerNames() []string {
 }
 
 func addProfileFlag(app *App, c *cobra.Command, profile *string) {
-	c.Flags().StringVarP(profile, "profile", "p", "default", "profile name, to keep several logins to one provider")
+	c.Flags().StringVarP(profile, "profile", "p", "default", "profile name, to keep several logins to one provider; ZAUTH_PROFILE changes the default")
+	// ZAUTH_PROFILE applies when the flag is not given (read at run time,
+	// so that generated help does not depend on the environment).
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if env := os.Getenv("ZAUTH_PROFILE"); env != "" && !c.Flags().Changed("profile") {
+				*profile = env
+			}
+			return run(c, args)
+		}
+	}
 	// Complete the profiles stored for the provider, from the non-secret index.
 	_ = c.RegisterFlagCompletionFunc("profile", func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		entries, _ := (&tokenstore.Store{Dir: paths.StateDir()}).List()
+		entries := (&tokenstore.Store{Dir: paths.StateDir()}).Cached()
 		var out []cobra.Completion
 		for _, e := range entries {
 			if len(args) == 0 || e.Provider == args[0] {

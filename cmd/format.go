@@ -25,6 +25,14 @@ func summary(r *tokenstore.Record) string {
 	return fmt.Sprintf("%s; %s; %s", scopes, expiresText(r.Expiry, time.Now()), refresh)
 }
 
+// asAccount is " as <account>" when the login knows its account.
+func asAccount(r *tokenstore.Record) string {
+	if r.Account == "" {
+		return ""
+	}
+	return " as " + textsafe.Line(r.Account)
+}
+
 // expiresText says when a token expires, relative to now.
 func expiresText(exp, now time.Time) string {
 	if exp.IsZero() {

@@ -21,8 +21,12 @@ import (
 type inspection struct {
 	Provider    string       `json:"provider"`
 	Profile     string       `json:"profile"`
+	Account     string       `json:"account"`
 	ClientID    string       `json:"client_id"`
 	Scopes      []string     `json:"scopes"`
+	Requested   []string     `json:"requested_scopes"`
+	RedirectURI string       `json:"redirect_uri"`
+	Storage     string       `json:"storage"`
 	TokenType   string       `json:"token_type"`
 	ObtainedAt  time.Time    `json:"obtained_at"`
 	ExpiresAt   *time.Time   `json:"expires_at"`
@@ -52,7 +56,8 @@ func newInspectCmd(app *App) *cobra.Command {
 		Short: "Show what is stored for a login (the token itself only with --show-token)",
 		Long: `Show the stored login: client id, scopes, token type, when it was obtained and
 when it expires, whether it can be refreshed, and, when the access token is a
-JWT, its decoded header and claims (not verified). --remote asks the provider
+JWT, its decoded header and claims (not verified); also how the login was made
+(account, requested scopes, redirect URI, storage). --remote asks the provider
 who the token belongs to. Without a provider, inspects the only stored login.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
@@ -128,7 +133,8 @@ func (a *App) onlyLogin() (provider, profile string, err error) {
 }
 
 func inspect(r *tokenstore.Record, now time.Time) inspection {
-	in := inspection{Provider: r.Provider, Profile: r.Profile, ClientID: r.ClientID, Scopes: nonNil(r.Scopes),
+	in := inspection{Provider: r.Provider, Profile: r.Profile, Account: r.Account, ClientID: r.ClientID, Scopes: nonNil(r.Scopes),
+		Requested: nonNil(r.RequestedScopes), RedirectURI: r.RedirectURI, Storage: r.Storage,
 		TokenType: r.TokenType, ObtainedAt: r.ObtainedAt.UTC(), ExpiresAt: timePtr(r.Expiry), Refreshable: r.Refreshable()}
 	if !r.Expiry.IsZero() {
 		secs := int64(r.Expiry.Sub(now).Seconds())
@@ -148,8 +154,12 @@ func printInspection(app *App, in inspection) {
 	row := func(k, v string) { fmt.Fprintf(w, "%s:\t%s\n", k, textsafe.Line(v)) }
 	row("Provider", in.Provider)
 	row("Profile", in.Profile)
+	row("Account", dash(in.Account))
 	row("Client ID", in.ClientID)
 	row("Scopes", strings.Join(in.Scopes, " "))
+	row("Requested scopes", strings.Join(in.Requested, " "))
+	row("Redirect URI", dash(in.RedirectURI))
+	row("Storage", in.Storage)
 	row("Token type", in.TokenType)
 	row("Obtained at", in.ObtainedAt.Local().Format(time.RFC3339))
 	exp := "unknown"

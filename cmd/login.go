@@ -12,6 +12,7 @@ import (
 	"github.com/zauth-cli/zauth/pkg/progress"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
 func newLoginCmd(app *App) *cobra.Command {
@@ -22,6 +23,7 @@ func newLoginCmd(app *App) *cobra.Command {
 		port        int
 		redirectURI string
 		timeout     time.Duration
+		asJSON      bool
 	)
 	c := &cobra.Command{
 		Use:   "login <provider>",
@@ -30,7 +32,15 @@ func newLoginCmd(app *App) *cobra.Command {
 opens the consent page in your browser, exchanges the returned code (PKCE) and
 stores the tokens in the OS keychain.
 
-Scopes can be written as a+b, a,b, "a b" or as repeated --scope flags.
+Scopes can be written as a+b, a,b, "a b" or as repeated --scope flags. Without
+--scope, zauth asks for the scopes of the profile's previous login, else the
+configured ones; with neither it stops (see zauth scopes). A provider that needs
+no scope takes an explicit --scope ''.
+
+The stored login remembers how it was made: its redirect URI (the real port for
+--port 0), the scopes asked for and granted, the client id, where it is kept and,
+when the provider tells cheaply, the account it belongs to. Refreshes send the
+same redirect URI.
 Requesting offline_access from Ziina, or from any OpenID Connect provider, adds
 prompt=consent, without which such servers issue no refresh token (OpenID
 Connect Core §11; a provider's consent_for_offline key turns it off).
@@ -68,13 +78,15 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 					return exitcode.New(exitcode.Usage, err)
 				}
 			}
-			want := provider.ParseScopes(scopes)
-			if len(want) == 0 {
-				want = app.cfg.DefaultScopes(t.Provider)
-			}
 			terminal := app.errIsTerminal()
 			r, err := app.Env().Login(c.Context(), t, session.LoginOptions{
-				Scopes:    want,
+				Scopes:        provider.ParseScopes(scopes),
+				ScopesSet:     c.Flags().Changed("scope"),
+				DefaultScopes: app.cfg.DefaultScopes(t.Provider),
+				APIKey: func() string {
+					k, _ := app.Secret(t.Provider, tokenstore.APIKey)
+					return k
+				},
 				Timeout:   timeout,
 				NoBrowser: noBrowser,
 				Paste:     app.In,
@@ -87,12 +99,16 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "Logged in to %s (profile %s): %s.\n", t.Provider.DisplayName, r.Profile, summary(r))
+			fmt.Fprintf(app.Err, "Logged in to %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r))
+			if asJSON {
+				return writeJSON(app.Out, recordView(r))
+			}
 			return nil
 		},
 	}
 	addProfileFlag(app, c, &profile)
-	c.Flags().StringArrayVarP(&scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: the configured scopes)")
+	c.Flags().StringArrayVarP(&scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: those of the profile's previous login, else the configured scopes)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
 	c.Flags().BoolVar(&noBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
 	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider); 0 picks a free port")
 	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default http://127.0.0.1:8976/callback)")

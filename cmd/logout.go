@@ -2,23 +2,44 @@ package cmd
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
+
+// logoutView is one `logout --json` element; its field names are stable.
+type logoutView struct {
+	Provider string `json:"provider"`
+	Profile  string `json:"profile"`
+	Storage  string `json:"storage"` // where the login was kept; "" when damaged
+	Removed  bool   `json:"removed"`
+	Revoked  bool   `json:"revoked"`
+	Damaged  bool   `json:"damaged"`
+}
 
 func newLogoutCmd(app *App) *cobra.Command {
 	var (
 		profile string
 		all     bool
+		asJSON  bool
 	)
 	c := &cobra.Command{
 		Use:   "logout [<provider>] [--all]",
 		Short: "Remove stored logins",
-		Long: `Remove a stored login from the keychain, or every login with --all.
+		Long: `Remove a stored login, wherever it is kept (keychain or file), or every login
+with --all. A login of a provider that is no longer configured can be removed
+too (nothing is revoked then). Logging out of a login that is not stored exits 3.
+
+--all also removes every login record zauth finds in the keychain and the file
+that the index of logins had lost.
 
 When the provider has a revocation endpoint (RFC 7009), zauth revokes the tokens
 there first. Neither Ziina nor ZBD documents one, so their tokens stay valid at
@@ -31,22 +52,49 @@ settings if a token may have leaked.`,
 				return exitcode.Newf(exitcode.Usage, "name a provider, or pass --all")
 			}
 			if !all {
-				return app.logout(c, args[0], profile)
+				v, err := app.logout(c, args[0], profile)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(app.Out, v)
+				}
+				return nil
 			}
-			entries, err := app.Store().List()
+			store := app.Store()
+			entries, err := store.Rebuild() // the index is a cache: ask storage
 			if err != nil {
 				return err
 			}
-			if len(entries) == 0 {
-				fmt.Fprintln(app.Err, "No stored logins.")
-			}
 			var firstErr error
 			failed := 0
+			out := []logoutView{}
 			for _, e := range entries {
-				if err := app.logout(c, e.Provider, e.Profile); err != nil {
+				v, err := app.logout(c, e.Provider, e.Profile)
+				if err != nil {
 					fmt.Fprintln(app.Err, "zauth: "+err.Error())
 					firstErr = cmp.Or(firstErr, err)
 					failed++
+					continue
+				}
+				out = append(out, v)
+			}
+			// Records under keys zauth cannot name as provider and profile.
+			swept, err := store.Sweep()
+			for _, k := range swept {
+				fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", k)
+			}
+			if err != nil {
+				fmt.Fprintln(app.Err, "zauth: "+err.Error())
+				firstErr = cmp.Or(firstErr, err)
+				failed++
+			}
+			if len(entries) == 0 && len(swept) == 0 && failed == 0 {
+				fmt.Fprintln(app.Err, "No stored logins.")
+			}
+			if asJSON {
+				if err := writeJSON(app.Out, out); err != nil {
+					return err
 				}
 			}
 			if failed > 0 {
@@ -57,29 +105,56 @@ settings if a token may have leaked.`,
 	}
 	addProfileFlag(app, c, &profile)
 	c.Flags().BoolVar(&all, "all", false, "remove every stored login")
+	c.Flags().BoolVar(&asJSON, "json", false, "print what was removed as JSON")
 	return c
 }
 
-func (a *App) logout(c *cobra.Command, name, profile string) error {
+func (a *App) logout(c *cobra.Command, name, profile string) (logoutView, error) {
 	t, err := a.Target(name, profile)
+	unconfigured := false
 	if err != nil {
-		return err
+		// A provider no longer configured: its stored login can still be
+		// removed, without revoking (zauth no longer knows where).
+		if t, err = a.unconfiguredTarget(name, profile, err); err != nil {
+			return logoutView{}, err
+		}
+		unconfigured = true
 	}
 	res, err := a.Env().Logout(c.Context(), t)
 	if err != nil {
-		return err
+		return logoutView{}, err
 	}
 	p := t.Provider
 	switch {
 	case res.Damaged:
-		fmt.Fprintf(a.Err, "Removed a damaged login for %s (profile %s); nothing was revoked. Log in again with `%s`.\n", p.DisplayName, profile,
-			strings.TrimPrefix(exitcode.LoginHint(p.Name, t.Profile), "run "))
+		fmt.Fprintf(a.Err, "Removed a damaged login for %s (profile %s); nothing was revoked. Log in again with %s.\n", p.DisplayName, t.Profile,
+			session.LoginCommand(t, nil))
+	case unconfigured:
+		fmt.Fprintf(a.Err, "Removed the stored login of %s (profile %s) from the %s; %s is no longer configured, so its tokens were not revoked.\n", p.Name, t.Profile, res.Storage, p.Name)
 	case res.Revoked:
-		fmt.Fprintf(a.Err, "Logged out of %s (profile %s); the tokens were revoked.\n", p.DisplayName, profile)
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s), removed from the %s; the tokens were revoked.\n", p.DisplayName, t.Profile, res.Storage)
 	case p.RevocationURL == "":
-		fmt.Fprintf(a.Err, "Logged out of %s (profile %s). %s has no revocation endpoint; the token stays valid there until it expires.\n", p.DisplayName, profile, p.DisplayName)
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s), removed from the %s. %s has no revocation endpoint; the token stays valid there until it expires.\n", p.DisplayName, t.Profile, res.Storage, p.DisplayName)
 	default:
-		fmt.Fprintf(a.Err, "Logged out of %s (profile %s).\n", p.DisplayName, profile)
+		fmt.Fprintf(a.Err, "Logged out of %s (profile %s), removed from the %s.\n", p.DisplayName, t.Profile, res.Storage)
 	}
-	return nil
+	return logoutView{Provider: p.Name, Profile: t.Profile, Storage: res.Storage, Removed: true, Revoked: res.Revoked, Damaged: res.Damaged}, nil
+}
+
+// unconfiguredTarget is a target for removing the stored login of a
+// provider the configuration no longer defines; cause is why it could not
+// be resolved, returned when it is not that.
+func (a *App) unconfiguredTarget(name, profile string, cause error) (session.Target, error) {
+	cfg, err := a.Config()
+	if err != nil || config.CheckProfile(profile) != nil || config.CheckProfile(name) != nil {
+		return session.Target{}, cause
+	}
+	if _, err := cfg.Provider(name); err == nil {
+		return session.Target{}, cause // configured, but broken: say why
+	}
+	if _, err := a.Store().Load(name, profile); errors.Is(err, tokenstore.ErrNotFound) {
+		return session.Target{}, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s); nothing to remove", name, profile).
+			WithHint(strings.TrimSuffix(cause.Error(), "."))
+	}
+	return session.Target{Provider: provider.Custom(name), Profile: profile}, nil
 }

@@ -7,7 +7,10 @@ import (
 )
 
 func newRefreshCmd(app *App) *cobra.Command {
-	var profile string
+	var (
+		profile string
+		asJSON  bool
+	)
 	c := &cobra.Command{
 		Use:               "refresh <provider>",
 		Short:             "Refresh the stored access token now",
@@ -22,10 +25,14 @@ func newRefreshCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "Refreshed %s (profile %s): %s.\n", t.Provider.DisplayName, r.Profile, summary(r))
+			fmt.Fprintf(app.Err, "Refreshed %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r))
+			if asJSON {
+				return writeJSON(app.Out, recordView(r))
+			}
 			return nil
 		},
 	}
 	addProfileFlag(app, c, &profile)
+	c.Flags().BoolVar(&asJSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
 	return c
 }

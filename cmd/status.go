@@ -8,19 +8,47 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/session"
 	"github.com/zauth-cli/zauth/pkg/textsafe"
+	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
-// statusEntry is one `status --json` element; its field names are stable.
-type statusEntry struct {
-	Provider    string     `json:"provider"`
-	Profile     string     `json:"profile"`
-	ClientID    string     `json:"client_id"`
-	Scopes      []string   `json:"scopes"`
-	ObtainedAt  time.Time  `json:"obtained_at"`
-	ExpiresAt   *time.Time `json:"expires_at"`
-	Expired     bool       `json:"expired"`
-	Refreshable bool       `json:"refreshable"`
+// loginView is the non-secret description of a stored login printed by
+// `status --json` and by `login`, `refresh` --json; its field names are
+// stable.
+type loginView struct {
+	Provider        string     `json:"provider"`
+	Profile         string     `json:"profile"`
+	Account         string     `json:"account"`
+	ClientID        string     `json:"client_id"`
+	Scopes          []string   `json:"scopes"`
+	RequestedScopes []string   `json:"requested_scopes"`
+	RedirectURI     string     `json:"redirect_uri"`
+	Storage         string     `json:"storage"`
+	ObtainedAt      *time.Time `json:"obtained_at"`
+	ExpiresAt       *time.Time `json:"expires_at"`
+	Expired         bool       `json:"expired"`
+	Refreshable     bool       `json:"refreshable"`
+	Usable          bool       `json:"usable"` // valid, or refreshable
+	Damaged         bool       `json:"damaged"`
+}
+
+func viewOf(e tokenstore.Entry, now time.Time) loginView {
+	expired := !e.ExpiresAt.IsZero() && !now.Before(e.ExpiresAt)
+	return loginView{Provider: e.Provider, Profile: e.Profile, Account: e.Account, ClientID: e.ClientID,
+		Scopes: nonNil(e.Scopes), RequestedScopes: nonNil(e.RequestedScopes), RedirectURI: e.RedirectURI,
+		Storage: cmpOr(e.Storage, tokenstore.Keychain), ObtainedAt: timePtr(e.ObtainedAt), ExpiresAt: timePtr(e.ExpiresAt),
+		Expired: expired, Refreshable: e.Refreshable, Usable: !e.Damaged && (!expired || e.Refreshable), Damaged: e.Damaged}
+}
+
+func recordView(r *tokenstore.Record) loginView { return viewOf(tokenstore.EntryOf(r), time.Now()) }
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func newStatusCmd(app *App) *cobra.Command {
@@ -28,9 +56,14 @@ func newStatusCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "List every stored login, one line each",
-		Long: `List every stored login: provider, profile, scopes, when the access token
-expires and whether it can be refreshed. status reads zauth's non-secret index,
-so it unlocks nothing and prints no token.`,
+		Long: `List every stored login: provider, profile, the account it belongs to, scopes,
+when the access token expires, whether it can be refreshed, and where it is kept
+(keychain or file). status reads zauth's non-secret index, so it unlocks nothing
+and prints no token; when the index is missing or damaged it is rebuilt from
+storage first.
+
+Exit status: 0 when every listed login is usable (valid, or refreshable), 3 when
+any needs a new login (expired and not refreshable, or damaged).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			entries, err := app.Store().List()
@@ -38,35 +71,66 @@ so it unlocks nothing and prints no token.`,
 				return err
 			}
 			now := time.Now()
-			out := make([]statusEntry, 0, len(entries))
+			out := make([]loginView, 0, len(entries))
+			var unusable []string
 			for _, e := range entries {
-				out = append(out, statusEntry{Provider: e.Provider, Profile: e.Profile, ClientID: e.ClientID,
-					Scopes: nonNil(e.Scopes), ObtainedAt: e.ObtainedAt.UTC(), ExpiresAt: timePtr(e.ExpiresAt),
-					Expired: !e.ExpiresAt.IsZero() && !now.Before(e.ExpiresAt), Refreshable: e.Refreshable})
+				v := viewOf(e, now)
+				out = append(out, v)
+				if !v.Usable {
+					unusable = append(unusable, app.reloginCommand(e))
+				}
 			}
 			if asJSON {
-				return writeJSON(app.Out, out)
-			}
-			if len(out) == 0 {
+				if err := writeJSON(app.Out, out); err != nil {
+					return err
+				}
+			} else if len(out) == 0 {
 				fmt.Fprintln(app.Err, "No stored logins; run `zauth login <provider>`.")
-				return nil
-			}
-			w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "PROVIDER\tPROFILE\tSCOPES\tEXPIRES\tREFRESHABLE")
-			for _, e := range out {
-				exp := "unknown"
-				if e.ExpiresAt != nil {
-					exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
+			} else {
+				w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "PROVIDER\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tREFRESHABLE\tSTORAGE")
+				for _, e := range out {
+					exp := "unknown"
+					switch {
+					case e.Damaged:
+						exp = "damaged"
+					case e.ExpiresAt != nil:
+						exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
+					}
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Provider, e.Profile, dash(e.Account),
+						dash(strings.Join(e.Scopes, " ")), exp, yesNo(e.Refreshable), e.Storage)
 				}
-				scopes := textsafe.Line(strings.Join(e.Scopes, " ")) // from the provider
-				if scopes == "" {
-					scopes = "-"
+				if err := w.Flush(); err != nil {
+					return err
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", e.Provider, e.Profile, scopes, exp, yesNo(e.Refreshable))
 			}
-			return w.Flush()
+			if len(unusable) > 0 {
+				return exitcode.Newf(exitcode.LoginNeeded, "%d of %d logins need a new login: %s", len(unusable), len(out), strings.Join(unusable, ", "))
+			}
+			return nil
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// dash is s cleaned for the terminal (it may come from the provider), or
+// "-" when empty.
+func dash(s string) string {
+	if s = textsafe.Line(s); s == "" {
+		return "-"
+	}
+	return s
+}
+
+// reloginCommand is the command that replaces a listed login.
+func (a *App) reloginCommand(e tokenstore.Entry) string {
+	t, err := a.Target(e.Provider, e.Profile)
+	if err != nil {
+		return e.Provider + "/" + e.Profile
+	}
+	if e.Damaged {
+		return fmt.Sprintf("`zauth logout %s --profile %s` then %s", e.Provider, e.Profile, session.LoginCommand(t, nil))
+	}
+	return session.LoginCommand(t, &tokenstore.Record{RequestedScopes: e.RequestedScopes, RedirectURI: e.RedirectURI})
 }

@@ -25,7 +25,7 @@ func TestInspect(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, rec.AccessToken) || strings.Contains(r.stdout+r.stderr, rec.RefreshToken) {
 		t.Error("inspect printed a token without --show-token")
 	}
-	if r2 := h.mustRun("", "inspect"); !strings.HasPrefix(r2.stdout, "Provider:     ziina\nProfile:      default\n") {
+	if r2 := h.mustRun("", "inspect"); !strings.HasPrefix(strings.Join(strings.Fields(r2.stdout), " "), "Provider: ziina Profile: default Account: Emulated Shop ") {
 		t.Errorf("inspect without a provider, one login stored:\n%s", r2.stdout)
 	}
 	if r := h.mustRun("", "inspect", "ziina", "--show-token"); !strings.Contains(r.stdout, rec.AccessToken) || strings.Contains(r.stdout, rec.RefreshToken) {

@@ -123,7 +123,7 @@ func TestLoginTimeout(t *testing.T) {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
 	h.setupClient()
 	h.setenv("ZAUTH_TESTBROWSER_MODE=none")
-	r := h.run("", "login", "ziina", "--timeout", "1s")
+	r := h.run("", "login", "ziina", "--scope", "read_account", "--timeout", "1s")
 	r.expect(t, 3, "no answer from the browser within 1s", "nothing was stored")
 	if _, ok := h.record("default"); ok {
 		t.Error("stored a record after a timeout")
@@ -134,7 +134,7 @@ func TestLoginInterrupted(t *testing.T) {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
 	h.setupClient()
 	h.setenv("ZAUTH_TESTBROWSER_MODE=none")
-	s := h.start("login", "ziina")
+	s := h.start("login", "ziina", "--scope", "read_account")
 	s.authURL(t)
 	s.cmd.Process.Signal(syscall.SIGINT)
 	s.wait(t).expect(t, 130, "interrupted")
@@ -152,7 +152,7 @@ func TestLoginPortInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	h.run("", "login", "ziina").expect(t, 2, "port "+u.Port()+" is in use", "--port")
+	h.run("", "login", "ziina", "--scope", "read_account").expect(t, 2, "port "+u.Port()+" is in use", "--port")
 }
 
 // TestLoginNoBrowserPaste is the SSH flow: the user opens the URL elsewhere
@@ -214,10 +214,10 @@ func TestSecondLoginRacesForThePort(t *testing.T) {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
 	h.setupClient()
 	h.setenv("ZAUTH_TESTBROWSER_MODE=none")
-	first := h.start("login", "ziina")
+	first := h.start("login", "ziina", "--scope", "read_account")
 	first.authURL(t) // listening
 	u, _ := url.Parse(h.redirect)
-	h.run("", "login", "ziina", "--profile", "other").expect(t, 2, "port "+u.Port()+" is in use (another zauth login?)")
+	h.run("", "login", "ziina", "--scope", "read_account", "--profile", "other").expect(t, 2, "port "+u.Port()+" is in use (another zauth login?)")
 	first.cmd.Process.Signal(syscall.SIGINT)
 	first.wait(t).expect(t, 130)
 }

@@ -43,7 +43,11 @@ func (h *harness) store(st storage) (*tokenstore.Store, keychain.Lister) {
 			raw.Delete(k)
 		}
 	})
-	return &tokenstore.Store{Backend: &keychain.Chunked{Backend: raw, Limit: 1000}, Dir: h.stateDir()}, raw.(keychain.Lister)
+	s := &tokenstore.Store{Backend: &keychain.Chunked{Backend: raw, Limit: 1000}, Dir: h.stateDir()}
+	if len(st.env) > 0 {
+		s.Storage = tokenstore.File
+	}
+	return s, raw.(keychain.Lister)
 }
 
 // keysOf lists every stored key of a login: its record and all chunks.

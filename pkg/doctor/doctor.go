@@ -175,7 +175,7 @@ func fileStore(path string) []Result {
 func (e Env) index() []Result {
 	entries, err := e.Store.List()
 	if err != nil {
-		return []Result{{"login index", Fail, oneLine(err.Error()), "remove the index file; zauth writes a new one at the next login"}}
+		return []Result{{"login index", Fail, oneLine(err.Error()), "make the state directory writable; zauth rebuilds the index from what is stored"}}
 	}
 	var out []Result
 	for _, en := range entries {

@@ -34,6 +34,7 @@ type definition struct {
 	UsesAPIKey           *bool           `json:"uses_api_key"`
 	APIAuth              *string         `json:"api_auth"`
 	IdentityPaths        []string        `json:"identity_paths"`
+	Account              *AccountSource  `json:"account"`
 }
 
 // FromDefinition builds a provider from its data form, starting from the
@@ -73,6 +74,12 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 	set(&p.APIAuth, d.APIAuth)
 	if d.IdentityPaths != nil {
 		p.IdentityPaths = d.IdentityPaths
+	}
+	if d.Account != nil {
+		if d.Account.Path == "" || len(d.Account.Fields) == 0 {
+			return nil, fmt.Errorf("provider %s: account needs a path and fields", name)
+		}
+		p.Account = d.Account
 	}
 	if len(d.Scopes) > 0 && string(d.Scopes) != "null" {
 		var list []Scope

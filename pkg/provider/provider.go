@@ -91,6 +91,19 @@ type Provider struct {
 	APIAuth string `json:"api_auth"`
 	// IdentityPaths, under APIURL, tell who a token belongs to.
 	IdentityPaths []string `json:"identity_paths,omitempty"`
+	// Account says how a login names its account: one identity API call
+	// made when the login was granted Scope. Without it, an OpenID
+	// provider's ID token or userinfo answer names the account.
+	Account *AccountSource `json:"account,omitempty"`
+}
+
+// AccountSource is an API path, under APIURL, whose JSON answer names the
+// account: the first of Fields (dotted paths into the answer) that holds a
+// string or number.
+type AccountSource struct {
+	Path   string   `json:"path"`
+	Scope  string   `json:"scope,omitempty"` // asked only when this scope was granted
+	Fields []string `json:"fields"`
 }
 
 // OfflineScope is the OpenID Connect scope that asks for a refresh token.

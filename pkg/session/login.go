@@ -19,7 +19,15 @@ import (
 
 // LoginOptions configure one interactive login.
 type LoginOptions struct {
-	Scopes    []string
+	// Scopes are requested when ScopesSet (--scope given, maybe empty);
+	// otherwise those the profile's previous login requested, else
+	// DefaultScopes (the configured ones).
+	Scopes        []string
+	ScopesSet     bool
+	DefaultScopes []string
+	// APIKey returns the project API key, for a provider whose account
+	// lookup needs one; "" when none is stored.
+	APIKey    func() string
 	Timeout   time.Duration
 	NoBrowser bool
 	// Paste, when set, is read for a pasted redirect URL (--no-browser).
@@ -52,12 +60,19 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 // listener and stores the result.
 func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.Record, error) {
 	p := t.Provider
-	if err := p.CheckScopes(o.Scopes); err != nil {
+	if err := p.CheckScopes(o.Scopes); err != nil { // a typo first: before any other trouble
 		return nil, exitcode.New(exitcode.Usage, err)
 	}
 	client, err := t.Client()
 	if err != nil {
 		return nil, err
+	}
+	scopes, err := e.loginScopes(t, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.CheckScopes(scopes); err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
 	}
 
 	// Bind before the browser opens, so the redirect cannot arrive first.
@@ -72,7 +87,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	defer l.Close()
 	l.AppName = p.DisplayName
 
-	req, err := oauth.NewRequest(p, client.ID, l.RedirectURI(), o.Scopes)
+	req, err := oauth.NewRequest(p, client.ID, l.RedirectURI(), scopes)
 	if err != nil {
 		return nil, exitcode.Newf(exitcode.Usage, "auth_url %q: %v", p.AuthURL, err)
 	}
@@ -135,15 +150,21 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	if err != nil {
 		return nil, err
 	}
-	scopes := tok.Scopes
-	if scopes == nil {
-		scopes = slices.Clone(o.Scopes)
+	granted := tok.Scopes
+	if granted == nil {
+		granted = slices.Clone(scopes)
 	}
 	r := &tokenstore.Record{
 		Provider: p.Name, Profile: t.Profile, ClientID: client.ID,
 		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType,
-		Scopes: scopes, Expiry: tok.Expiry, ObtainedAt: e.now().UTC(),
+		Scopes: granted, Expiry: tok.Expiry, ObtainedAt: e.now().UTC(),
+		RedirectURI: l.RedirectURI(), RequestedScopes: append([]string{}, scopes...),
 	}
+	apiKey := ""
+	if p.UsesAPIKey && o.APIKey != nil {
+		apiKey = o.APIKey()
+	}
+	r.Account = e.account(ctx, p, r, tok.IDToken, apiKey)
 	// Under the login's lock: a refresh of the previous login that is
 	// still running finishes first, and cannot overwrite this one.
 	lock, err := e.lock(ctx, t)
@@ -151,10 +172,28 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 		return nil, fmt.Errorf("%w; the new login was not stored", err)
 	}
 	defer lock.Release()
-	if err := e.Store.Save(r); err != nil {
+	if err := e.Store.SaveLogin(r); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// loginScopes settles what a login asks for (see LoginOptions.Scopes).
+// Asking for nothing by accident gets a token that can do nothing and
+// cannot be refreshed, so an empty request must be explicit.
+func (e *Env) loginScopes(t Target, o LoginOptions) ([]string, error) {
+	if o.ScopesSet {
+		return o.Scopes, nil
+	}
+	if prev, err := e.Store.Load(t.Provider.Name, t.Profile); err == nil {
+		return prev.RequestedScopes, nil
+	}
+	if len(o.DefaultScopes) > 0 {
+		return o.DefaultScopes, nil
+	}
+	name := t.Provider.Name
+	return nil, exitcode.Newf(exitcode.Usage, "no scopes to request from %s: pass --scope (see `zauth scopes %s`), or set default scopes for %s in the config file", name, name, name).
+		WithHint(fmt.Sprintf("a provider that needs no scope takes an explicit empty one: `zauth login %s --scope ''`", name))
 }
 
 func waitError(ctx context.Context, p *provider.Provider, err error, timeout time.Duration) error {

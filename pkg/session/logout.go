@@ -12,8 +12,9 @@ import (
 
 // LogoutResult says what Logout did.
 type LogoutResult struct {
-	Revoked bool // the provider revoked the tokens
-	Damaged bool // the record was damaged: removed without revoking anything
+	Revoked bool   // the provider revoked the tokens
+	Damaged bool   // the record was damaged: removed without revoking anything
+	Storage string // where the login was kept ("" when damaged)
 }
 
 // Logout removes a stored login, damaged or not, under the login's lock, so
@@ -33,6 +34,7 @@ func (e *Env) Logout(ctx context.Context, t Target) (LogoutResult, error) {
 	var corrupt *tokenstore.CorruptError
 	switch {
 	case err == nil:
+		res.Storage = r.Storage
 		if t.Provider.RevocationURL != "" {
 			revokeErr = e.revoke(ctx, t, r)
 			res.Revoked = revokeErr == nil
@@ -44,6 +46,10 @@ func (e *Env) Logout(ctx context.Context, t Target) (LogoutResult, error) {
 	}
 	if err := e.Store.Delete(t.Provider.Name, t.Profile); err != nil {
 		return LogoutResult{}, err
+	}
+	if r == nil && !res.Damaged {
+		// Nothing was stored (the delete cleared a stale index entry).
+		return res, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s); nothing to remove", t.Provider.Name, t.Profile)
 	}
 	if revokeErr != nil {
 		return LogoutResult{}, exitcode.Newf(exitcode.Provider, "removed the local login, but %s did not revoke the token: %v; it stays valid until it expires", t.Provider.DisplayName, revokeErr)

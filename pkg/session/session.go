@@ -4,6 +4,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -49,22 +50,40 @@ func (e *Env) Load(t Target) (*tokenstore.Record, error) {
 	r, err := e.Store.Load(t.Provider.Name, t.Profile)
 	if errors.Is(err, tokenstore.ErrNotFound) {
 		return nil, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s)", t.Provider.Name, t.Profile).
-			WithHint(exitcode.LoginHint(t.Provider.Name, t.Profile))
+			WithHint(LoginHint(t, nil))
 	}
 	return r, err
 }
 
 // Fresh returns a record whose access token is valid for at least minTTL,
-// refreshing it first if needed.
+// refreshing it first if needed. When the provider issues tokens for less
+// than minTTL no refresh can meet it: the token is refreshed once, and
+// then only in the second half of its life, not on every call; the caller
+// sees a record that expires within minTTL (see ShortLived).
 func (e *Env) Fresh(ctx context.Context, t Target, minTTL time.Duration) (*tokenstore.Record, error) {
 	r, err := e.Load(t)
 	if err != nil {
 		return nil, err
 	}
-	if !r.ExpiresWithin(e.now(), minTTL) {
+	needed := func(cur *tokenstore.Record) bool {
+		ttl := minTTL
+		if l := cur.Lifetime(); cur.ShortOfMinTTL && l > 0 && l <= minTTL {
+			ttl = l / 2
+		}
+		return cur.ExpiresWithin(e.now(), ttl)
+	}
+	if !needed(r) {
 		return r, nil
 	}
-	return e.refresh(ctx, t, r, func(cur *tokenstore.Record) bool { return cur.ExpiresWithin(e.now(), minTTL) })
+	return e.refresh(ctx, t, r, minTTL, needed)
+}
+
+// ShortLived reports whether a record handed out by Fresh falls short of
+// minTTL because the provider issues shorter-lived tokens, and their
+// lifetime.
+func ShortLived(r *tokenstore.Record, now time.Time, minTTL time.Duration) (time.Duration, bool) {
+	l := r.Lifetime()
+	return l, l > 0 && l <= minTTL && r.ExpiresWithin(now, minTTL)
 }
 
 // Refresh refreshes unconditionally, unless another process refreshed the
@@ -74,16 +93,16 @@ func (e *Env) Refresh(ctx context.Context, t Target) (*tokenstore.Record, error)
 	if err != nil {
 		return nil, err
 	}
-	return e.refresh(ctx, t, r, func(cur *tokenstore.Record) bool { return cur.AccessToken == r.AccessToken })
+	return e.refresh(ctx, t, r, 0, func(cur *tokenstore.Record) bool { return cur.AccessToken == r.AccessToken })
 }
 
 // refresh takes the login's lock, re-reads the record (another process may
 // have refreshed it meanwhile, and refresh tokens may rotate), and refreshes
 // only if still needed. The stored record is replaced only by a successful
 // answer, so a failed refresh loses nothing.
-func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, needed func(*tokenstore.Record) bool) (*tokenstore.Record, error) {
+func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, minTTL time.Duration, needed func(*tokenstore.Record) bool) (*tokenstore.Record, error) {
 	if !r.Refreshable() {
-		return nil, e.expired(t, "has no refresh token")
+		return nil, e.expired(t, r, "has no refresh token")
 	}
 	lock, err := e.lock(ctx, t)
 	if err != nil {
@@ -99,20 +118,24 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, neede
 		return cur, nil
 	}
 	if !cur.Refreshable() {
-		return nil, e.expired(t, "has no refresh token")
+		return nil, e.expired(t, cur, "has no refresh token")
 	}
 	client, err := t.Client()
 	if err != nil {
 		return nil, err
 	}
-	tok, err := oauth.Refresh(ctx, e.HTTP, t.Provider, client, t.RedirectURI, cur.RefreshToken)
+	// The redirect URI the login was made with: servers that check it on
+	// refresh (ZBD) refuse any other. A version 1 record did not keep it.
+	redirect := cmp.Or(cur.RedirectURI, t.RedirectURI)
+	tok, err := oauth.Refresh(ctx, e.HTTP, t.Provider, client, redirect, cur.RefreshToken)
 	if err != nil {
 		if exitcode.Code(err) == exitcode.LoginNeeded {
-			return nil, e.expired(t, "can no longer be refreshed ("+err.Error()+")")
+			return nil, e.expired(t, cur, "can no longer be refreshed ("+err.Error()+")")
 		}
 		return nil, err
 	}
 	next := *cur
+	next.RedirectURI = redirect
 	next.AccessToken = tok.AccessToken
 	next.TokenType = tok.TokenType
 	next.Expiry = tok.Expiry
@@ -123,6 +146,7 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, neede
 	if tok.Scopes != nil {
 		next.Scopes = tok.Scopes
 	}
+	next.ShortOfMinTTL = minTTL > 0 && next.ExpiresWithin(e.now(), minTTL)
 	if err := e.Store.Save(&next); err != nil {
 		var ie *tokenstore.IndexError
 		if errors.As(err, &ie) {
@@ -146,7 +170,7 @@ func (e *Env) lock(ctx context.Context, t Target) (*filelock.Lock, error) {
 	return e.Store.Lock(lctx, t.Provider.Name, t.Profile)
 }
 
-func (e *Env) expired(t Target, why string) error {
+func (e *Env) expired(t Target, r *tokenstore.Record, why string) error {
 	return exitcode.Newf(exitcode.LoginNeeded, "the stored %s token (profile %s) %s", t.Provider.Name, t.Profile, why).
-		WithHint(exitcode.LoginHint(t.Provider.Name, t.Profile))
+		WithHint(LoginHint(t, r))
 }

@@ -9,10 +9,13 @@ import (
 	"time"
 )
 
-// RecordVersion is the current record format.
-const RecordVersion = 1
+// RecordVersion is the current record format. Version 1 (zauth before the
+// record knew its login) is read and migrated in memory; the next save
+// writes the current format.
+const RecordVersion = 2
 
-// Record is one stored login.
+// Record is one stored login: the tokens, and how the login was made, so
+// that a refresh and a re-login can repeat it.
 type Record struct {
 	Version      int       `json:"v"`
 	Provider     string    `json:"provider"`
@@ -21,9 +24,27 @@ type Record struct {
 	AccessToken  string    `json:"access_token"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
 	TokenType    string    `json:"token_type"`
-	Scopes       []string  `json:"scopes"`
+	Scopes       []string  `json:"scopes"`              // granted
 	Expiry       time.Time `json:"expires_at,omitzero"` // zero: the provider did not say
 	ObtainedAt   time.Time `json:"obtained_at"`
+
+	// RedirectURI is the one the login used (the real port for --port 0);
+	// refreshes send it. Empty only in a migrated version 1 record: the
+	// configured one applies.
+	RedirectURI string `json:"redirect_uri,omitempty"`
+	// RequestedScopes are what the login asked for; a re-login without
+	// --scope asks for them again. Empty means an explicit empty scope.
+	RequestedScopes []string `json:"requested_scopes"`
+	// Account names who the token belongs to, when the provider said so
+	// cheaply at login; "" when it did not.
+	Account string `json:"account,omitempty"`
+	// Storage is where the record lives ("keychain" or "file"); set by
+	// the store on every load and save.
+	Storage string `json:"storage,omitempty"`
+	// ShortOfMinTTL: the last refresh was for a --min-ttl longer than the
+	// provider's tokens live, so refreshing again before the token's
+	// second half of life would gain nothing.
+	ShortOfMinTTL bool `json:"short_of_min_ttl,omitempty"`
 }
 
 // Refreshable reports whether the record has a refresh token.
@@ -33,6 +54,15 @@ func (r *Record) Refreshable() bool { return r.RefreshToken != "" }
 // token with unknown expiry is taken as valid.
 func (r *Record) ExpiresWithin(now time.Time, d time.Duration) bool {
 	return !r.Expiry.IsZero() && !now.Add(d).Before(r.Expiry)
+}
+
+// Lifetime is how long the provider made the current access token valid
+// for, or 0 when it did not say.
+func (r *Record) Lifetime() time.Duration {
+	if r.Expiry.IsZero() || r.ObtainedAt.IsZero() || !r.Expiry.After(r.ObtainedAt) {
+		return 0
+	}
+	return r.Expiry.Sub(r.ObtainedAt)
 }
 
 // CorruptError reports a record that cannot be read back: not valid JSON,
@@ -55,8 +85,19 @@ func decode(key, data string) (*Record, error) {
 	if err := json.Unmarshal([]byte(data), &r); err != nil {
 		return nil, &CorruptError{Key: key, Reason: "not valid JSON"}
 	}
-	if r.Version != RecordVersion {
-		return nil, &CorruptError{Key: key, Reason: fmt.Sprintf("format version %d, this zauth reads %d", r.Version, RecordVersion)}
+	switch r.Version {
+	case 1:
+		// Version 1 did not keep what the login asked for: the grant is
+		// the best guess. Its redirect URI stays empty: the configured one
+		// was the only one it could have been refreshed with.
+		r.RequestedScopes = r.Scopes
+		r.RedirectURI, r.Account, r.Storage = "", "", ""
+	case RecordVersion:
+		if r.RequestedScopes == nil { // absent: as in version 1; an explicit empty request is []
+			r.RequestedScopes = r.Scopes
+		}
+	default:
+		return nil, &CorruptError{Key: key, Reason: fmt.Sprintf("format version %d, this zauth reads 1 and %d", r.Version, RecordVersion)}
 	}
 	if r.AccessToken == "" {
 		return nil, &CorruptError{Key: key, Reason: "no access token"}

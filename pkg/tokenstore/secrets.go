@@ -23,12 +23,19 @@ var SecretNames = []string{ClientSecret, APIKey}
 func SecretKey(provider, name string) string { return "client:" + provider + ":" + name }
 
 // Secret returns a stored client secret, or "" when none is stored.
+// A secret kept in the other storage place is found too, like a login.
 func (s *Store) Secret(provider, name string) (string, error) {
-	v, err := s.Backend.Get(SecretKey(provider, name))
-	if errors.Is(err, keychain.ErrNotFound) {
-		return "", nil
+	var primaryErr error
+	for i, p := range s.places() {
+		v, err := p.b.Get(SecretKey(provider, name))
+		if err == nil {
+			return v, nil
+		}
+		if i == 0 && !errors.Is(err, keychain.ErrNotFound) {
+			primaryErr = err // the other place's trouble is not the user's (see Load)
+		}
 	}
-	return v, err
+	return "", primaryErr
 }
 
 // SetSecret stores a client secret.
@@ -48,14 +55,19 @@ func (s *Store) DeleteSecrets(provider string) error {
 
 // Open returns the store in the user's state directory: the OS keychain,
 // or, only when insecure is set, an unencrypted 0600 file, announced on
-// warn every time so that it is never chosen silently.
+// warn every time so that it is never chosen silently.(insecure bool, warn io.Writer) *Store {
+//
+// The other place is searched too: a login kept in the file is found by
+// every command without the flag, and logout removes it; only writing a
+// new login there needs the opt-in.
 func Open(insecure bool, warn io.Writer) *Store {
 	dir := paths.StateDir()
-	var b keychain.Backend = &keychain.Chunked{Backend: keychain.NewOS(), Limit: keychain.DefaultChunkLimit()}
+	var kc keychain.Backend = &keychain.Chunked{Backend: keychain.NewOS(), Limit: keychain.DefaultChunkLimit()}
+	f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+	file := &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
 	if insecure {
-		f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
 		fmt.Fprintf(warn, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
-		b = &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
+		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir}
 	}
-	return &Store{Backend: b, Dir: dir}
+	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir}
 }

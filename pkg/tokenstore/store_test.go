@@ -142,3 +142,151 @@ func TestIndexRebuiltFromStorage(t *testing.T) {
 		t.Errorf("index %v, want %v", got, want)
 	}
 }
+
+// TestRecordV1Migrated: a record of the previous format is read (requested
+// scopes = granted, no redirect URI) and written in the current one.
+func TestRecordV1Migrated(t *testing.T) {
+	s := newStore(t)
+	s.Backend.Set(TokenKey("zbd", "default"), `{"v":1,"provider":"zbd","profile":"default","client_id":"c","access_token":"a","refresh_token":"r","token_type":"Bearer","scopes":["user","wallet"],"obtained_at":"2026-01-02T03:04:05Z"}`)
+	r, err := s.Load("zbd", "default")
+	if err != nil || r.Version != 1 || !slices.Equal(r.RequestedScopes, []string{"user", "wallet"}) || r.RedirectURI != "" || r.Storage != Keychain {
+		t.Fatalf("Load = %+v, %v", r, err)
+	}
+	r.RedirectURI = "http://127.0.0.1:8976/callback"
+	if err := s.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := s.Backend.Get(TokenKey("zbd", "default"))
+	for _, want := range []string{`"v":2`, `"redirect_uri":"http://127.0.0.1:8976/callback"`, `"requested_scopes":["user","wallet"]`, `"refresh_token":"r"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("saved record lacks %s: %s", want, raw)
+		}
+	}
+	// An explicit empty request survives a round trip as empty, not absent.
+	s.Save(&Record{Provider: "acme", Profile: "default", AccessToken: "a", Scopes: []string{"granted"}})
+	if r, _ := s.Load("acme", "default"); r.RequestedScopes == nil || len(r.RequestedScopes) != 0 {
+		t.Errorf("requested scopes %#v", r.RequestedScopes)
+	}
+}
+
+// TestTwoPlaces: a login kept in the other place is found, refreshed in
+// place, listed with its storage and removed; a new login replaces it.
+func TestTwoPlaces(t *testing.T) {
+	dir := t.TempDir()
+	kc := &keychain.File{Path: filepath.Join(dir, "kc.json")}
+	file := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+	opted := &Store{Backend: file, Storage: File, Alt: kc, Dir: dir}
+	s := &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir}
+	if err := opted.SaveLogin(&Record{Provider: "ziina", Profile: "f", AccessToken: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Load("ziina", "f")
+	if err != nil || r.Storage != File {
+		t.Fatalf("Load = %+v, %v", r, err)
+	}
+	r.AccessToken = "b"
+	s.Save(r) // a refresh
+	if v, _ := file.Get(TokenKey("ziina", "f")); !strings.Contains(v, `"b"`) {
+		t.Error("the refresh did not stay in the file")
+	}
+	if _, err := kc.Get(TokenKey("ziina", "f")); !errors.Is(err, keychain.ErrNotFound) {
+		t.Error("the refresh wrote to the keychain")
+	}
+	if idx, _ := s.List(); len(idx) != 1 || idx[0].Storage != File {
+		t.Errorf("index %+v", idx)
+	}
+	s.SaveLogin(&Record{Provider: "ziina", Profile: "f", AccessToken: "c"})
+	if _, err := file.Get(TokenKey("ziina", "f")); !errors.Is(err, keychain.ErrNotFound) {
+		t.Error("a new login left the old one in the file")
+	}
+	if err := s.Delete("ziina", "f"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("ziina", "f"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after Delete: %v", err)
+	}
+}
+
+// TestIndexCorruptOrMissing: List rebuilds the index from storage; where
+// storage cannot be listed, from the last good copy.
+func TestIndexCorruptOrMissing(t *testing.T) {
+	for _, listable := range []bool{true, false} {
+		s := newStore(t)
+		if !listable {
+			s.Backend = unlisted{s.Backend}
+		}
+		for _, p := range []string{"a", "b", "c"} {
+			s.Save(&Record{Provider: "ziina", Profile: p, AccessToken: "x", Account: "acct"})
+		}
+		for _, damage := range []func(){
+			func() { os.WriteFile(s.indexPath(), []byte("[{"), 0o600) },
+			func() { os.Remove(s.indexPath()) },
+		} {
+			damage()
+			idx, err := s.List()
+			if err != nil || len(idx) != 3 || idx[2].Profile != "c" || idx[2].Account != "acct" {
+				t.Errorf("listable=%v: List = %+v, %v", listable, idx, err)
+			}
+		}
+	}
+}
+
+// unlisted hides a backend's listing, like macOS's keychain.
+type unlisted struct{ keychain.Backend }
+
+// TestOldIndexLearnsStorage: an index written before entries said where
+// the login lives is rebuilt once, and a file login is labelled so.
+func TestOldIndexLearnsStorage(t *testing.T) {
+	dir := t.TempDir()
+	file := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+	s := &Store{Backend: unlisted{&keychain.File{Path: filepath.Join(dir, "kc.json")}}, Storage: Keychain, Alt: file, Dir: dir}
+	file.Set(TokenKey("ziina", "f"), `{"v":1,"provider":"ziina","profile":"f","access_token":"a","scopes":["read_account"]}`)
+	os.WriteFile(s.indexPath(), []byte(`[{"provider":"ziina","profile":"f","scopes":["read_account"]},{"provider":"zbd","profile":"k"}]`), 0o600)
+	idx, err := s.List()
+	if err != nil || len(idx) != 2 || idx[0].Storage != Keychain || idx[1].Storage != File {
+		t.Fatalf("List = %+v, %v", idx, err)
+	}
+}
+
+// TestIndexFollowsFileStore: status sees a file store changed behind the
+// index's back (a login added or removed by hand, or by an older zauth).
+func TestIndexFollowsFileStore(t *testing.T) {
+	s := newStore(t)
+	s.Storage = File
+	s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"})
+	s.Backend.Delete(TokenKey("ziina", "a"))
+	s.Backend.Set(TokenKey("zbd", "b"), `{"v":2,"provider":"zbd","profile":"b","access_token":"y","requested_scopes":[]}`)
+	idx, err := s.List()
+	if err != nil || len(idx) != 1 || idx[0].Provider != "zbd" || idx[0].Storage != File {
+		t.Errorf("List = %+v, %v", idx, err)
+	}
+}
+
+// TestUnreachableOtherPlace: with the file store chosen, a keychain that
+// cannot be reached is neither an error for an absent login nor in the
+// way of a present one.
+func TestUnreachableOtherPlace(t *testing.T) {
+	dir := t.TempDir()
+	s := &Store{Backend: &keychain.File{Path: filepath.Join(dir, "tokens.json")}, Storage: File, Alt: broken{}, Dir: dir}
+	if _, err := s.Load("ziina", "default"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("absent login: %v", err)
+	}
+	if v, err := s.Secret("ziina", ClientSecret); v != "" || err != nil {
+		t.Errorf("absent secret: %q %v", v, err)
+	}
+	s.SaveLogin(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"})
+	if r, err := s.Load("ziina", "default"); err != nil || r.Storage != File {
+		t.Errorf("Load = %+v, %v", r, err)
+	}
+	if err := s.Delete("ziina", "default"); err != nil {
+		t.Errorf("Delete: %v", err)
+	}
+}
+
+// broken is a keychain that cannot be reached.
+type broken struct{}
+
+func (broken) Name() string               { return "OS keychain" }
+func (broken) Get(string) (string, error) { return "", exitcode.Newf(exitcode.Storage, "no D-Bus") }
+func (broken) Set(string, string) error   { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
+func (broken) Delete(string) error        { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
