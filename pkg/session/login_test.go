@@ -94,7 +94,7 @@ func TestLoginWithoutBrowserHintsAndTakesPaste(t *testing.T) {
 		fmt.Fprintln(pw, approve(t, authURL))
 	}()
 	r, err := e.Login(context.Background(), target, LoginOptions{
-		Scopes: []string{"read_account"}, Timeout: 20 * time.Second, Paste: pr, Status: status,
+		Scopes: []string{"read_account"}, ScopesSet: true, Timeout: 20 * time.Second, Paste: pr, Status: status,
 		Open:      func(u string) error { opened <- u; return errors.New("no display") },
 		HintAfter: 50 * time.Millisecond,
 	})
