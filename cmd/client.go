@@ -13,6 +13,7 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/loopback"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
@@ -81,7 +82,7 @@ key order and a symbolic link to it are kept.`,
 			}
 			if changed("redirect-uri") {
 				if redirectURI != "" {
-					if err := config.CheckRedirectURI(redirectURI); err != nil {
+					if err := loopback.CheckRedirectURI(redirectURI); err != nil {
 						return exitcode.New(exitcode.Usage, err)
 					}
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/zauth-cli/zauth/pkg/browseropen"
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/loopback"
 	"github.com/zauth-cli/zauth/pkg/progress"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/session"
@@ -68,7 +69,7 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 				return exitcode.Newf(exitcode.Usage, "use either --port or --redirect-uri, not both")
 			}
 			if redirectURI != "" {
-				if err := config.CheckRedirectURI(redirectURI); err != nil {
+				if err := loopback.CheckRedirectURI(redirectURI); err != nil {
 					return exitcode.New(exitcode.Usage, err)
 				}
 				t.RedirectURI = redirectURI

@@ -93,7 +93,7 @@ func TestLoginRejectsBadInput(t *testing.T) {
 	h.setupClient()
 	h.run("", "login", "ziina", "--scope", "write_refund").expect(t, 2, `unknown ziina scope "write_refund"`, `did you mean "write_refunds"`, "read_account")
 	h.run("", "login", "paypal").expect(t, 2, `unknown provider "paypal"`, "zbd, ziina")
-	h.run("", "login", "ziina", "--redirect-uri", "https://example.com/cb").expect(t, 2, "must be http://127.0.0.1")
+	h.run("", "login", "ziina", "--redirect-uri", "https://example.com/cb").expect(t, 2, "must be http://HOST:PORT/PATH with a loopback HOST")
 	h.run("", "login", "ziina", "--profile", "../x").expect(t, 2, "invalid profile name")
 	if h.emu.TokenRequests() != 0 {
 		t.Error("a bad command reached the token endpoint")

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/loopback"
 	"github.com/zauth-cli/zauth/pkg/paths"
 	"github.com/zauth-cli/zauth/pkg/provider"
 )
@@ -163,23 +164,10 @@ func (c *Config) RedirectURI(p *provider.Provider) (string, error) {
 	if raw == "" {
 		raw = p.DefaultRedirectURI
 	}
-	if err := CheckRedirectURI(raw); err != nil {
+	if err := loopback.CheckRedirectURI(raw); err != nil {
 		return "", exitcode.New(exitcode.Usage, err)
 	}
 	return raw, nil
-}
-
-// CheckRedirectURI accepts http URLs on a loopback host with an explicit
-// port; port 0 stands for a free port picked at login (RFC 8252 §7.3).
-func CheckRedirectURI(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || !provider.IsLoopback(u.Hostname()) || u.Port() == "" {
-		return fmt.Errorf("redirect URI %q must be http://127.0.0.1:PORT/PATH, http://[::1]:PORT/PATH or http://localhost:PORT/PATH", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("redirect URI %q must not have a query or fragment", raw)
-	}
-	return nil
 }
 
 // WithPort returns raw with its port replaced. Port 0 makes the login

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/loopback"
 )
 
 func writeFile(t *testing.T, content string) string {
@@ -104,21 +105,40 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// TestRedirectURIs: configuration accepts exactly what the listener can
+// serve (one check for both), including the inputs on which two separate
+// checks used to disagree.
 func TestRedirectURIs(t *testing.T) {
 	for raw, ok := range map[string]bool{
 		"http://127.0.0.1:8976/callback": true, "http://localhost:9000/cb": true, "http://[::1]:1/x": true,
+		"http://127.0.0.1:0/cb":     true,
 		"http://127.0.0.1/callback": false, "https://127.0.0.1:1/cb": false, "http://example.com:1/cb": false,
-		"http://127.0.0.1:1/cb?x=1": false,
+		"http://127.0.0.1:1/cb?x=1": false, "http://127.0.0.1:1/cb?": false,
+		"http://[0:0::1]:1/x": false, "http://[::ffff:127.0.0.1]:1/x": false, "http://user@127.0.0.1:1/x": false,
 	} {
-		if err := CheckRedirectURI(raw); (err == nil) != ok {
-			t.Errorf("CheckRedirectURI(%q) = %v", raw, err)
+		t.Setenv("ZAUTH_ZIINA_REDIRECT_URI", raw)
+		c, err := Load(writeFile(t, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := c.Provider("ziina")
+		_, cfgErr := c.RedirectURI(p)
+		if (cfgErr == nil) != ok || (loopback.CheckRedirectURI(raw) == nil) != ok {
+			t.Errorf("%q: config says %v, the listener's check %v; want ok=%v", raw, cfgErr, loopback.CheckRedirectURI(raw), ok)
+		}
+		if ok {
+			if l, err := loopback.Listen(strings.Replace(raw, ":8976", ":0", 1)); err == nil {
+				l.Close()
+			} else if !strings.Contains(raw, ":1/") && !strings.Contains(raw, ":9000/") {
+				t.Errorf("%q: accepted by config, but the listener fails: %v", raw, err)
+			}
 		}
 	}
 	if got, _ := WithPort("http://[::1]:8976/cb", 9000); got != "http://[::1]:9000/cb" {
 		t.Errorf("WithPort = %q", got)
 	}
 	// Port 0: a free port picked at login (RFC 8252 §7.3).
-	if got, err := WithPort("http://127.0.0.1:8976/cb", 0); got != "http://127.0.0.1:0/cb" || err != nil || CheckRedirectURI(got) != nil {
+	if got, err := WithPort("http://127.0.0.1:8976/cb", 0); got != "http://127.0.0.1:0/cb" || err != nil || loopback.CheckRedirectURI(got) != nil {
 		t.Errorf("WithPort 0 = %q, %v", got, err)
 	}
 	if _, err := WithPort("http://127.0.0.1:8976/cb", -1); err == nil {

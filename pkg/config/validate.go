@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zauth-cli/zauth/pkg/loopback"
 	"github.com/zauth-cli/zauth/pkg/provider"
 )
 
@@ -94,7 +95,7 @@ func (c *Config) checkValue(section, field string) []Problem {
 	case v == "" || field == KeyScopes || field == KeyClientID || field == KeyUsername:
 		return nil
 	case field == KeyRedirectURI:
-		err = CheckRedirectURI(v)
+		err = loopback.CheckRedirectURI(v)
 	default:
 		err = provider.CheckEndpoint(v)
 	}

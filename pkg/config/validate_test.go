@@ -37,7 +37,7 @@ zibna:
 	all := strings.Join(got, "\n")
 	for _, want := range []string{
 		"unknown key ziina.clientid in the config file; did you mean ziina.client_id?",
-		"ziina.redirect_uri: redirect URI \"http://example.com/cb\" must be",
+		"ziina.redirect_uri: redirect URI \"http://example.com/cb\" is not on a loopback host",
 		"zbd.token_url: \"http://zbd.example.com/token\" must use https",
 		"unknown key providers.acme.tokne_url in the config file; did you mean providers.acme.token_url?",
 		"unknown key zibna.client_id in the config file; did you mean ziina?",

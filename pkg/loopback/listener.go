@@ -120,6 +120,17 @@ func Listen(redirectURI string) (*Listener, error) {
 	return l, nil
 }
 
+// CheckRedirectURI reports whether redirectURI is one the listener can
+// serve: http on a loopback host (127.0.0.1 or another IPv4 loopback
+// address, [::1] or localhost, spelt the way browsers send it in the Host
+// header), an explicit port (0 picks a free one), no user name, query or
+// fragment. It is the one check for redirect URIs, for configuration and
+// flags as for the listener.
+func CheckRedirectURI(redirectURI string) error {
+	_, _, err := parseRedirect(redirectURI)
+	return err
+}
+
 // parseRedirect checks the redirect URI and returns it with the addresses
 // to bind.
 func parseRedirect(redirectURI string) (*url.URL, []string, error) {
@@ -133,23 +144,29 @@ func parseRedirect(redirectURI string) (*url.URL, []string, error) {
 	if u.User != nil || u.Fragment != "" || strings.HasSuffix(redirectURI, "#") {
 		return nil, nil, bad("must not contain a user name or a #fragment")
 	}
+	// The provider adds code and state to the query: a query of our own
+	// would mix with them.
+	if u.RawQuery != "" || u.ForceQuery {
+		return nil, nil, bad("must not have a query")
+	}
+	host := u.Hostname()
+	hosts := []string{"127.0.0.1", "::1"}
+	if !strings.EqualFold(host, "localhost") {
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return nil, nil, bad("is not on a loopback host (127.0.0.1, [::1] or localhost)")
+		}
+		// Browsers normalise the address they put in the Host header, which
+		// must match ours: accept only the canonical spelling.
+		if ip.String() != host || (strings.Contains(host, ":") && ip.To4() != nil) {
+			return nil, nil, bad("spells its address unusually; write 127.0.0.1 or [::1]")
+		}
+		hosts = []string{host}
+	}
 	if p, err := strconv.Atoi(u.Port()); err != nil || p < 0 || p > 65535 {
 		return nil, nil, bad("needs an explicit port, e.g. http://127.0.0.1:8976/callback")
 	}
-	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		return u, []string{"127.0.0.1", "::1"}, nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return nil, nil, bad("is not on a loopback host (127.0.0.1, [::1] or localhost)")
-	}
-	// Browsers normalise the address they put in the Host header, which
-	// must match ours: accept only the canonical spelling.
-	if ip.String() != host || (strings.Contains(host, ":") && ip.To4() != nil) {
-		return nil, nil, bad("spells its address unusually; write 127.0.0.1 or [::1]")
-	}
-	return u, []string{host}, nil
+	return u, hosts, nil
 }
 
 // bindAll listens on every host at port; a busy port on any of them is
