@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -176,38 +177,51 @@ func newClientShowCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			secretState := func(name string) (string, error) {
+			// Where each secret comes from: facts for scripts, a phrase for people.
+			secretState := func(name string) (secretFact, error) {
 				if config.Env(p.Name, name) != "" {
-					return "from " + config.EnvName(p.Name, name), nil
+					return secretFact{true, ptr("environment"), "from " + config.EnvName(p.Name, name)}, nil
 				}
 				v, err := app.Store().Secret(p.Name, name)
 				switch {
 				case err != nil:
-					return "", err
+					return secretFact{}, err
 				case v == "":
-					return "not stored", nil
+					return secretFact{text: "not stored"}, nil
+				case app.fileStorage():
+					return secretFact{true, ptr("file"), "stored in the " + app.Store().Backend.Name()}, nil
 				}
-				return "stored in the " + app.Store().Backend.Name(), nil
+				return secretFact{true, ptr("keychain"), "stored in the OS keychain"}, nil
 			}
 			out := struct {
-				Provider    string `json:"provider"`
-				ClientID    string `json:"client_id"`
-				Username    string `json:"username,omitempty"`
-				RedirectURI string `json:"redirect_uri"`
-				Secret      string `json:"secret"`
-				APIKey      string `json:"api_key,omitempty"`
-				ConfigFile  string `json:"config_file"`
-			}{Provider: p.Name, RedirectURI: redirect, ConfigFile: app.cfg.File}
+				Provider     string  `json:"provider"`
+				ClientID     string  `json:"client_id"`
+				Username     string  `json:"username,omitempty"`
+				RedirectURI  string  `json:"redirect_uri"`
+				PublicClient bool    `json:"public_client"`
+				SecretStored bool    `json:"secret_stored"`
+				SecretSource *string `json:"secret_source"`
+				APIKeyStored *bool   `json:"api_key_stored,omitempty"`
+				APIKeySource any     `json:"api_key_source,omitempty"` // *string, or null; absent without an API key
+				ConfigFile   string  `json:"config_file"`
+			}{Provider: p.Name, RedirectURI: redirect, PublicClient: p.ClientAuth == provider.AuthNone, ConfigFile: app.cfg.File}
 			out.ClientID, _ = app.cfg.ClientID(p)
 			if p.UsesUsername {
 				out.Username = app.cfg.Username(p)
 			}
-			if out.Secret, err = secretState(tokenstore.ClientSecret); err != nil {
+			secret, err := secretState(tokenstore.ClientSecret)
+			if err != nil {
 				return err
 			}
+			out.SecretStored, out.SecretSource = secret.stored, secret.source
+			var apiKey secretFact
 			if p.UsesAPIKey {
-				if out.APIKey, err = secretState(tokenstore.APIKey); err != nil {
+				if apiKey, err = secretState(tokenstore.APIKey); err != nil {
 					return err
+				}
+				out.APIKeyStored, out.APIKeySource = &apiKey.stored, json.RawMessage("null")
+				if apiKey.source != nil {
+					out.APIKeySource = apiKey.source
 				}
 			}
 			if asJSON {
@@ -217,9 +231,12 @@ func newClientShowCmd(app *App) *cobra.Command {
 			if p.UsesUsername {
 				fmt.Fprintf(app.Out, "Username:      %s\n", orNone(out.Username))
 			}
-			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", out.Secret)
+			if out.PublicClient {
+				secret.text = "none (a public client)"
+			}
+			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", secret.text)
 			if p.UsesAPIKey {
-				fmt.Fprintf(app.Out, "API key:       %s\n", out.APIKey)
+				fmt.Fprintf(app.Out, "API key:       %s\n", apiKey.text)
 			}
 			fmt.Fprintf(app.Out, "Config file:   %s\n", out.ConfigFile)
 			return nil
@@ -294,3 +311,12 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// secretFact is where a client secret comes from, if anywhere.
+type secretFact struct {
+	stored bool
+	source *string // "environment", "keychain" or "file"; nil when not stored
+	text   string  // the same, for people
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,12 +1,18 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/jq"
 	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
@@ -51,8 +57,86 @@ func human(d time.Duration) string {
 	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
+// writeJSON prints a command's JSON document, or under --jq what the
+// expression makes of it.
 func writeJSON(w io.Writer, v any) error {
+	if j, ok := w.(*jqOut); ok {
+		ctx := j.cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		err := j.prog.Write(ctx, j.Writer, v)
+		var jqErr *jq.Error
+		if errors.As(err, &jqErr) {
+			return exitcode.Newf(exitcode.Usage, "%s: %v", j.cmd.CommandPath(), jqErr)
+		}
+		return err
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// jqOut stands in for App.Out while --jq is given: writeJSON sends its
+// document through the program; anything else written passes unchanged.
+type jqOut struct {
+	io.Writer
+	cmd  *cobra.Command
+	prog *jq.Program
+}
+
+// addJQ gives --jq to every command below c that prints JSON: one with a
+// --json flag, or a --format flag offering json (token). NewRootCmd calls
+// it on the finished tree, so a command gets --jq by having --json.
+func addJQ(app *App, c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		addJQ(app, sub)
+	}
+	f := c.Flags()
+	format := f.Lookup("format")
+	if f.Lookup("json") == nil && (format == nil || !strings.Contains(format.Usage, "json")) {
+		return
+	}
+	f.String("jq", "", "filter the JSON output with a jq `expression` (implies --json); strings print raw")
+	_ = c.RegisterFlagCompletionFunc("jq", cobra.NoFileCompletions)
+	pre, prePlain := c.PreRunE, c.PreRun
+	c.PreRun = nil
+	c.PreRunE = func(c *cobra.Command, args []string) error {
+		if err := useJQ(app, c); err != nil {
+			return err
+		}
+		if pre != nil {
+			return pre(c, args)
+		}
+		if prePlain != nil {
+			prePlain(c, args)
+		}
+		return nil
+	}
+}
+
+// useJQ compiles --jq, turns JSON output on and routes writeJSON through
+// the program.
+func useJQ(app *App, c *cobra.Command) error {
+	f := c.Flags()
+	if !f.Changed("jq") {
+		return nil
+	}
+	expr, _ := f.GetString("jq")
+	prog, err := jq.Compile(expr)
+	if err != nil {
+		return exitcode.Newf(exitcode.Usage, "%s: %v", c.CommandPath(), err)
+	}
+	on, want := f.Lookup("json"), "true"
+	if on == nil {
+		on, want = f.Lookup("format"), "json"
+	}
+	if f.Changed(on.Name) && on.Value.String() != want {
+		return exitcode.Newf(exitcode.Usage, "%s: give --jq or --%s=%s, not both (--jq filters the JSON output)", c.CommandPath(), on.Name, on.Value)
+	}
+	if err := on.Value.Set(want); err != nil {
+		return err
+	}
+	app.Out = &jqOut{Writer: app.Out, cmd: c, prog: prog}
+	return nil
 }
