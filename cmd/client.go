@@ -93,6 +93,9 @@ key order and a symbolic link to it are kept.`,
 				return exitcode.Newf(exitcode.Usage, "%s is set up for a public client (client_auth none), which has no secret", p.Name).WithHint(
 					"for a confidential client, define the provider again without --public")
 			}
+			if apiKeyStdin && !p.UsesAPIKey {
+				return exitcode.Newf(exitcode.Usage, "%s has no API key: leave out --api-key-stdin", p.Name)
+			}
 			in := bufio.NewReader(app.In)
 			var secret, apiKey string
 			switch {
@@ -164,8 +167,18 @@ func (a *App) editConfig() (*config.Config, error) {
 func newClientShowCmd(app *App) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
-		Use:               "show <provider>",
-		Short:             "Show the client settings and whether a secret is stored",
+		Use:   "show <provider>",
+		Short: "Show the client settings and whether a secret is stored",
+		Long: `Show the client id, username (Ziina), redirect URI and config file zauth will
+use for a provider, and where its secret comes from: the environment, the
+keychain, or nowhere yet. The secret itself is never printed.
+
+--json gives facts for scripts: {provider, client_id, username, redirect_uri,
+public_client, secret_stored, secret_source, api_key_stored, api_key_source,
+config_file}; a source is "environment", "keychain" or "file", or null when
+nothing is stored. api_key_* appear only for providers with an API key (ZBD).`,
+		Example: `  zauth client show ziina
+  zauth client show zbd --jq .secret_stored`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -248,8 +261,12 @@ func newClientShowCmd(app *App) *cobra.Command {
 
 func newClientDeleteCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:               "delete <provider>",
-		Short:             "Forget the client settings and secrets (stored logins stay)",
+		Use:   "delete <provider>",
+		Short: "Forget the client settings and secrets (stored logins stay)",
+		Long: `Remove the provider's client id, username and redirect URI from the config
+file and its client secret (and API key) from the keychain. Stored logins are
+not touched: remove them with zauth logout. Secrets given in the environment
+(ZAUTH_<PROVIDER>_CLIENT_SECRET) are not zauth's to delete.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
