@@ -97,7 +97,11 @@ func addJQ(app *App, c *cobra.Command) {
 	if f.Lookup("json") == nil && (format == nil || !strings.Contains(format.Usage, "json")) {
 		return
 	}
-	f.String("jq", "", "filter the JSON output with a jq `expression` (implies --json); strings print raw")
+	implies := "--json"
+	if f.Lookup("json") == nil {
+		implies = "--format json"
+	}
+	f.String("jq", "", "filter the JSON output with a jq `expression` (implies "+implies+"); strings print raw")
 	_ = c.RegisterFlagCompletionFunc("jq", cobra.NoFileCompletions)
 	pre, prePlain := c.PreRunE, c.PreRun
 	c.PreRun = nil

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,4 +44,37 @@ func TestEveryCommandHasLongHelp(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// Help shows the defaults the configuration puts in effect, where it can
+// know them: with a provider named, that provider's.
+func TestHelpShowsEffectiveDefaults(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(file, []byte("ziina:\n  redirect_uri: http://127.0.0.1:9999/cb\n  scopes: [read_account, offline_access]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ZAUTH_CONFIG", file)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"login", "ziina", "--help"}, []string{
+			"(default for ziina: http://127.0.0.1:9999/cb)",
+			"(default for ziina: read_account+offline_access)",
+			"in effect: " + file + ")"}},
+		{[]string{"login", "zbd", "--help"}, []string{
+			"(default for zbd: http://127.0.0.1:8976/callback)",
+			"(default for zbd: none configured: the provider's own)"}},
+		{[]string{"login", "--help"}, []string{
+			"(default: the provider's redirect_uri setting, else http://127.0.0.1:8976/callback; zauth login <provider> --help shows it)",
+			"(default: the configured scopes)"}},
+		{[]string{"login", "nosuch", "--help"}, []string{"(default: the provider's redirect_uri setting"}},
+	} {
+		out, errOut, code := run(t, tc.args...)
+		for _, w := range tc.want {
+			if code != 0 || !strings.Contains(out, w) {
+				t.Errorf("%v: exit %d, stderr %q; no %q in\n%s", tc.args, code, errOut, w, out)
+			}
+		}
+	}
 }

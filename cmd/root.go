@@ -125,6 +125,7 @@ See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 	useBashCompletion(root)
 	friendlyArgs(root)
 	addJQ(app, root)
+	effectiveDefaults(app, root)
 	return root
 }
 
