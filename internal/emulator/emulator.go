@@ -134,6 +134,7 @@ func New(kind Kind, opts Options) *Server {
 	case Ziina:
 		mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.discovery)
 		mux.HandleFunc("GET /api/account", s.account)
+		mux.HandleFunc("POST /api/payment_intent", s.paymentIntent)
 	case ZBD:
 		mux.HandleFunc("GET /v1/oauth2/user", s.zbdData("user"))
 		mux.HandleFunc("GET /v1/oauth2/wallet", s.zbdData("wallet"))
