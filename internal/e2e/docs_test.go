@@ -96,12 +96,13 @@ func docBlocks(t *testing.T, file string) []docBlock {
 }
 
 // TestDocsExamples runs the shell examples of README.md and docs/*.md with
-// the real zauth against the Ziina and ZBD emulators, the way a reader would:
-// each file's blocks in order, in one environment of its own, with `sh -e`,
-// so a wrong flag, a renamed command or a broken recipe fails. Calls to the
-// providers' API hosts go to the emulators (a curl wrapper rewrites the
-// URLs, and refuses any other https host); logins go through the scripted
-// browser.
+// the real zauth against the Ziina, ZBD and generic emulators, the way a
+// reader would: each file's blocks in order, in one environment of its own,
+// with `sh -e`, so a wrong flag, a renamed command or a broken recipe fails.
+// Calls to the providers' API hosts go to the emulators (a curl wrapper
+// rewrites the URLs, and refuses any other https host), the example issuer
+// https://login.acme.example is the generic emulator's, and logins go
+// through the scripted browser.
 func TestDocsExamples(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/*.md")
 	files = append([]string{"../../README.md"}, files...)
@@ -131,12 +132,13 @@ func TestDocsExamples(t *testing.T) {
 	}
 }
 
-// docsEnv is a reader's machine: both emulators, configured clients, the
+// docsEnv is a reader's machine: the emulators, configured clients, the
 // files and variables the examples name.
 type docsEnv struct {
-	h   *harness
-	dir string // the working directory
-	env []string
+	h    *harness
+	dir  string // the working directory
+	env  []string
+	acme string // the generic emulator, standing in for login.acme.example
 }
 
 func newDocsEnv(t *testing.T) *docsEnv {
@@ -147,8 +149,13 @@ func newDocsEnv(t *testing.T) *docsEnv {
 	t.Cleanup(zbd.Close)
 	h.setenv("ZAUTH_ZBD_AUTH_URL="+zbd.AuthURL(), "ZAUTH_ZBD_TOKEN_URL="+zbd.TokenURL(),
 		"ZAUTH_ZBD_API_URL="+zbd.APIURL(), "ZAUTH_ZBD_REDIRECT_URI="+zbdRedirect)
+	acmeRedirect := fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	acme := emulator.New(emulator.Generic, emulator.Options{ClientID: clientID, ClientSecret: acmeSecret,
+		RedirectURIs: []string{acmeRedirect}})
+	t.Cleanup(acme.Close)
+	h.setenv("ZAUTH_ACME_REDIRECT_URI=" + acmeRedirect)
 
-	d := &docsEnv{h: h, dir: filepath.Join(h.dir, "work")}
+	d := &docsEnv{h: h, dir: filepath.Join(h.dir, "work"), acme: acme.URL}
 	bin := filepath.Join(h.dir, "bin")
 	realCurl, err := exec.LookPath("curl")
 	if err != nil {
@@ -158,6 +165,7 @@ func newDocsEnv(t *testing.T) *docsEnv {
 		// The reader's own files and programs the examples use.
 		"work/password.txt":       ziinaPass + "\n",
 		"work/ziina-password.txt": ziinaPass + "\n",
+		"work/secret.txt":         acmeSecret + "\n",
 		"work/intent.json":        `{"amount": 1000, "currency_code": "AED", "test": true}` + "\n",
 		"work/deploy.sh": "#!/bin/sh\n# a deployment that calls the API with the token zauth exec gave it\n" +
 			`curl -fsS -H "Authorization: Bearer $ZAUTH_ACCESS_TOKEN" https://api-v2.ziina.com/api/account >/dev/null` + "\n",
@@ -168,6 +176,7 @@ func newDocsEnv(t *testing.T) *docsEnv {
 		"bin/curl": "#!/bin/sh\nfor a do\n  shift\n  case $a in\n" +
 			"    https://api-v2.ziina.com/*) a=" + h.emu.URL + "${a#https://api-v2.ziina.com} ;;\n" +
 			"    https://api.zebedee.io/*) a=" + zbd.URL + "${a#https://api.zebedee.io} ;;\n" +
+			"    https://api.acme.example/*) a=" + acme.URL + "${a#https://api.acme.example} ;;\n" +
 			"    https://*) echo \"curl: $a is not an emulated host\" >&2; exit 97 ;;\n" +
 			"  esac\n  set -- \"$@\" \"$a\"\ndone\nexec " + realCurl + " --fail \"$@\"\n",
 	}
@@ -188,6 +197,7 @@ func newDocsEnv(t *testing.T) *docsEnv {
 		"CLIENT_ID="+clientID, "USERNAME="+ziinaUser,
 		"ZIINA_CLIENT_ID="+clientID, "ZIINA_USERNAME="+ziinaUser,
 		"ZBD_CLIENT_ID="+clientID, "ZBD_CLIENT_SECRET="+zbdSecret, "ZBD_API_KEY="+zbdAPIKey,
+		"ID="+clientID, "SECRET="+acmeSecret,
 	)
 	// Examples may assume the client is set up, as the guides do before them.
 	h.setupClient()
@@ -208,7 +218,7 @@ func (d *docsEnv) run(t *testing.T, b docBlock) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-e")
 	cmd.Dir, cmd.Env = d.dir, env
-	cmd.Stdin = strings.NewReader(b.script)
+	cmd.Stdin = strings.NewReader(strings.ReplaceAll(b.script, "https://login.acme.example", d.acme))
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

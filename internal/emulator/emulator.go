@@ -144,6 +144,7 @@ func New(kind Kind, opts Options) *Server {
 		mux.HandleFunc("POST /revoke", s.revoke)
 		mux.HandleFunc("POST /introspect", s.introspect)
 		mux.HandleFunc("GET /userinfo", s.userinfo)
+		mux.HandleFunc("GET /me", s.userinfo) // an API that takes the server's access tokens
 	}
 	if opts.TLS {
 		s.srv = httptest.NewTLSServer(s.hostileHandler(mux))
