@@ -61,16 +61,7 @@ func human(d time.Duration) string {
 // expression makes of it.
 func writeJSON(w io.Writer, v any) error {
 	if j, ok := w.(*jqOut); ok {
-		ctx := j.cmd.Context()
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		err := j.prog.Write(ctx, j.Writer, v)
-		var jqErr *jq.Error
-		if errors.As(err, &jqErr) {
-			return exitcode.Newf(exitcode.Usage, "%s: %v", j.cmd.CommandPath(), jqErr)
-		}
-		return err
+		return runJQ(j.cmd, j.prog, j.Writer, v)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -85,6 +76,35 @@ type jqOut struct {
 	prog *jq.Program
 }
 
+// compileJQ compiles c's --jq expression: nil when none was given, a
+// usage error naming the expression when it does not compile.
+func compileJQ(c *cobra.Command) (*jq.Program, error) {
+	if !c.Flags().Changed("jq") {
+		return nil, nil
+	}
+	expr, _ := c.Flags().GetString("jq")
+	prog, err := jq.Compile(expr)
+	if err != nil {
+		return nil, exitcode.Newf(exitcode.Usage, "%s: %v", c.CommandPath(), err)
+	}
+	return prog, nil
+}
+
+// runJQ writes what prog makes of v; the expression's faults are usage
+// errors (exit 2) that name it.
+func runJQ(c *cobra.Command, prog *jq.Program, w io.Writer, v any) error {
+	ctx := c.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := prog.Write(ctx, w, v)
+	var jqErr *jq.Error
+	if errors.As(err, &jqErr) {
+		return exitcode.Newf(exitcode.Usage, "%s: %v", c.CommandPath(), jqErr)
+	}
+	return err
+}
+
 // addJQ gives --jq to every command below c that prints JSON: one with a
 // --json flag, or a --format flag offering json (token). NewRootCmd calls
 // it on the finished tree, so a command gets --jq by having --json.
@@ -94,6 +114,9 @@ func addJQ(app *App, c *cobra.Command) {
 	}
 	f := c.Flags()
 	format := f.Lookup("format")
+	if f.Lookup("jq") != nil { // has its own (api)
+		return
+	}
 	if f.Lookup("json") == nil && (format == nil || !strings.Contains(format.Usage, "json")) {
 		return
 	}
@@ -123,13 +146,9 @@ func addJQ(app *App, c *cobra.Command) {
 // the program.
 func useJQ(app *App, c *cobra.Command) error {
 	f := c.Flags()
-	if !f.Changed("jq") {
-		return nil
-	}
-	expr, _ := f.GetString("jq")
-	prog, err := jq.Compile(expr)
-	if err != nil {
-		return exitcode.Newf(exitcode.Usage, "%s: %v", c.CommandPath(), err)
+	prog, err := compileJQ(c)
+	if prog == nil {
+		return err
 	}
 	on, want := f.Lookup("json"), "true"
 	if on == nil {
