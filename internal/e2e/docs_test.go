@@ -42,19 +42,25 @@ var (
 	markerOptRE  = regexp.MustCompile(`logged-out|exit=(\d+)|out="([^"]*)"`)
 )
 
-// docBlocks reads the sh blocks of a markdown file, in order.
-func docBlocks(t *testing.T, file string) []docBlock {
-	t.Helper()
+// docBlocks reads the sh blocks of a markdown file, in order, and the
+// problems with its markers and fences.
+func docBlocks(file string) (blocks []docBlock, problems []string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatal(err)
+		return nil, []string{err.Error()}
 	}
 	lines := strings.Split(string(data), "\n")
-	var blocks []docBlock
+	bad := func(line int, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("%s:%d: ", file, line)+fmt.Sprintf(format, args...))
+	}
 	for i := 0; i < len(lines); i++ {
 		if !shFenceRE.MatchString(lines[i]) {
 			if strings.HasPrefix(lines[i], "```") { // another language: skip to its end
+				bare, start := strings.TrimSpace(lines[i]) == "```", i+1
 				for i++; i < len(lines) && !strings.HasPrefix(lines[i], "```"); i++ {
+					if bare && strings.HasPrefix(strings.TrimSpace(lines[i]), "zauth ") {
+						bad(start, "a zauth example in a fence without a language escapes this test: label it ```sh")
+					}
 				}
 			}
 			continue
@@ -80,10 +86,10 @@ func docBlocks(t *testing.T, file string) []docBlock {
 				return ""
 			})
 			if strings.TrimSpace(rest) != "" {
-				t.Fatalf("%s:%d: unknown test marker options %q", file, i, strings.TrimSpace(rest))
+				bad(i, "unknown test marker options %q", strings.TrimSpace(rest))
 			}
 		} else if strings.HasPrefix(prev, "<!--") && strings.Contains(prev, "test") {
-			t.Fatalf("%s:%d: malformed marker %q: use <!-- not tested: REASON --> or <!-- test: ... -->", file, i, prev)
+			bad(i, "malformed marker %q: use <!-- not tested: REASON --> or <!-- test: ... -->", prev)
 		}
 		var script []string
 		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "```"); i++ {
@@ -92,7 +98,7 @@ func docBlocks(t *testing.T, file string) []docBlock {
 		b.script = strings.Join(script, "\n") + "\n"
 		blocks = append(blocks, b)
 	}
-	return blocks
+	return blocks, problems
 }
 
 // TestDocsExamples runs the shell examples of README.md and docs/*.md with
@@ -108,7 +114,10 @@ func TestDocsExamples(t *testing.T) {
 	files = append([]string{"../../README.md"}, files...)
 	ran := 0
 	for _, file := range files {
-		blocks := docBlocks(t, file)
+		blocks, problems := docBlocks(file)
+		for _, p := range problems {
+			t.Error(p)
+		}
 		var todo []docBlock
 		for _, b := range blocks {
 			if b.skip == "" {
@@ -239,11 +248,27 @@ func (d *docsEnv) run(t *testing.T, b docBlock) {
 func TestDocBlockMarkers(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "x.md")
 	os.WriteFile(file, []byte("text\n<!-- not tested: needs a real account -->\n```sh\nzauth login ziina\n```\n\n"+
-		"```yaml\nnot: sh\n```\n<!-- test: logged-out exit=3 out=\"a b\" -->\n```sh\nzauth token ziina\n```\n```sh\nzauth status\n```\n"), 0o600)
-	got := docBlocks(t, file)
+		"```yaml\nzauth: not sh\n```\n<!-- test: logged-out exit=3 out=\"a b\" -->\n```sh\nzauth token ziina\n```\n```sh\nzauth status\n```\n"), 0o600)
+	got, problems := docBlocks(file)
+	if len(problems) > 0 {
+		t.Errorf("problems: %q", problems)
+	}
 	if len(got) != 3 || got[0].skip != "needs a real account" || got[0].script != "zauth login ziina\n" ||
 		!got[1].loggedOut || got[1].exit != 3 || got[1].out != "a b" || got[1].skip != "" ||
 		got[2].skip != "" || got[2].loggedOut || got[2].exit != 0 || got[2].line != 14 {
 		t.Errorf("blocks: %+v", got)
+	}
+
+	os.WriteFile(file, []byte("```\nzauth token ziina\n```\n<!-- not tested -->\n```sh\nzauth login ziina\n```\n"+
+		"<!-- test: logged-in -->\n```sh\nzauth status\n```\n"), 0o600)
+	_, problems = docBlocks(file)
+	want := []string{"x.md:1: a zauth example in a fence without a language", "x.md:4: malformed marker", "x.md:8: unknown test marker options \"logged-in\""}
+	if len(problems) != len(want) {
+		t.Fatalf("problems: %q", problems)
+	}
+	for i, w := range want {
+		if !strings.Contains(problems[i], w) {
+			t.Errorf("problem %q, want %q", problems[i], w)
+		}
 	}
 }
