@@ -2,12 +2,13 @@ package cmd
 
 import (
 	"errors"
-	"os"
+	"fmt"
 	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/zauth-cli/zauth/pkg/childproc"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 )
 
@@ -21,7 +22,12 @@ func newExecCmd(app *App) *cobra.Command {
 		Long: `Run a command with a fresh access token in its environment, as
 ZAUTH_ACCESS_TOKEN and, with --env, under a name of your choice too. The token
 never appears in the command's arguments, so it does not show up in process
-listings. zauth exits with the command's exit code (127 if it cannot start).`,
+listings. zauth's own client secrets and API keys (ZAUTH_*_CLIENT_SECRET,
+ZAUTH_*_API_KEY) are left out of the command's environment.
+
+SIGINT, SIGTERM and SIGHUP sent to zauth are passed on to the command, and
+zauth waits for it: it exits with the command's exit code, 128+N if signal N
+ended it (143 for SIGTERM), or 127 if it cannot start.`,
 		Example: `  zauth exec ziina -- sh -c 'curl -H "Authorization: Bearer $ZAUTH_ACCESS_TOKEN" https://api-v2.ziina.com/api/account'
   zauth exec zbd --env ZBD_TOKEN -- node script.js`,
 		Args:              cobra.MinimumNArgs(2),
@@ -42,20 +48,21 @@ listings. zauth exits with the command's exit code (127 if it cannot start).`,
 				return err
 			}
 			child := exec.Command(args[1], args[2:]...)
-			child.Env = append(os.Environ(), "ZAUTH_ACCESS_TOKEN="+r.AccessToken)
+			child.Env = append(childproc.Environ(), "ZAUTH_ACCESS_TOKEN="+r.AccessToken)
 			if envName != "" {
 				child.Env = append(child.Env, envName+"="+r.AccessToken)
 			}
 			child.Stdin, child.Stdout, child.Stderr = app.In, app.Out, app.Err
-			err = child.Run()
-			var exit *exec.ExitError
+			status, err := childproc.Run(c.Context(), child)
 			switch {
-			case err == nil:
-				return nil
-			case errors.As(err, &exit):
-				return &exitcode.Error{Code: max(exit.ExitCode(), 1), Err: err, Quiet: true}
+			case c.Context().Err() != nil && err != nil:
+				return exitcode.New(exitcode.Interrupted, errors.New("interrupted before the command started"))
+			case err != nil:
+				return &exitcode.Error{Code: 127, Err: err}
+			case status != 0:
+				return &exitcode.Error{Code: status, Err: fmt.Errorf("the command exited with status %d", status), Quiet: true}
 			}
-			return &exitcode.Error{Code: 127, Err: err}
+			return nil
 		},
 	}
 	addProfileFlag(app, c, &profile)

@@ -39,8 +39,11 @@ Connect Core §11; a provider's consent_for_offline key turns it off).
 loopback port for a native client (RFC 8252 §7.3). Use it only with such a
 server: the redirect URI of the login then names the port that was picked.
 
-On a host without a browser (SSH), use --no-browser: open the printed URL
-anywhere, then paste the URL you are redirected to.`,
+When no browser can be opened (SSH, no display, every $BROWSER command
+fails) zauth says so and works as with --no-browser: open the printed URL on
+any machine, then paste the URL you are redirected to; the listener keeps
+waiting meanwhile, so a browser on this machine still works. If nothing
+comes back within 30 seconds, zauth says once what usually went wrong.`,
 		Example: `  zauth login ziina --scope write_refunds+offline_access
   zauth login zbd --scope user,wallet
   zauth login ziina --profile work --no-browser --port 9000`,

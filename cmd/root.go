@@ -55,11 +55,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// Unclassified errors are unexpected (1): usage errors are marked as
 	// such where they are found, cobra's included (see usage.go).
 	code := exitcode.Code(err)
-	if ctx.Err() != nil && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
+	var e *exitcode.Error
+	errors.As(err, &e)
+	// A quiet error passes on a child's exit status, which stands even if
+	// zauth got (and forwarded) a signal meanwhile.
+	if ctx.Err() != nil && (e == nil || !e.Quiet) && (code == exitcode.Unexpected || errors.Is(err, context.Canceled)) {
 		code = exitcode.Interrupted
 	}
-	var e *exitcode.Error
-	if !errors.As(err, &e) || !e.Quiet {
+	if e == nil || !e.Quiet {
 		msg := textsafe.Line(err.Error())
 		if !strings.HasPrefix(msg, "zauth ") { // usage errors name their command
 			msg = "zauth: " + msg

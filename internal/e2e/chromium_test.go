@@ -29,7 +29,7 @@ func TestLoginWithHeadlessChromium(t *testing.T) {
 	defer os.RemoveAll(dir)
 	wrapper := filepath.Join(dir, "browser")
 	pidFile := filepath.Join(dir, "pid")
-	script := "#!/bin/sh\necho $$ >\"" + pidFile + "\"\nexec " + chromium + ` --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	script := "#!/bin/sh\necho $$ >\"" + pidFile + "\"\nexec " + chromium + ` --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --password-store=basic \
   --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
   --user-data-dir="` + filepath.Join(dir, "profile") + `" --virtual-time-budget=10000 --dump-dom "$1" \
   >"` + filepath.Join(dir, "dom.html") + `" 2>"` + filepath.Join(dir, "chromium.log") + "\"\n"

@@ -140,7 +140,15 @@ func TestLockedKeyring(t *testing.T) {
 printf 'secret\n' | "$@" client set ziina --client-id c --secret-stdin 2> "$OUT_DIR/set.err"; echo $? > "$OUT_DIR/set.code"`
 	out := t.TempDir()
 	cmd := exec.Command("dbus-run-session", "--", "sh", "-c", script, "sh", zauthBin)
-	cmd.Env = append(append([]string{}, h.env...), "HOME="+home, "XDG_RUNTIME_DIR="+run, "XDG_DATA_HOME="+filepath.Join(home, "data"),
+	// Nothing of the suite's own keyring may leak in: with its control
+	// socket, --start would talk to (and could take down) that daemon.
+	var env []string
+	for _, kv := range h.env {
+		if !strings.HasPrefix(kv, "GNOME_KEYRING_CONTROL=") && !strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "HOME="+home, "XDG_RUNTIME_DIR="+run, "XDG_DATA_HOME="+filepath.Join(home, "data"),
 		"OUT_DIR="+out, "ZAUTH_KEYRING_TIMEOUT=5s")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, b)

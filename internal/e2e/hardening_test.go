@@ -53,6 +53,63 @@ func TestVerboseLeaksNothing(t *testing.T) {
 	}
 }
 
+// TestVerboseMislabelledTokenResponse: a provider that labels its JSON
+// token responses as a form must not get its tokens printed by --verbose;
+// the trace redacts by what the body is, not by its label.
+func TestVerboseMislabelledTokenResponse(t *testing.T) {
+	for _, kind := range []emulator.Kind{emulator.Ziina, emulator.ZBD} {
+		t.Run(string(kind), func(t *testing.T) {
+			h := newHarness(t, kind, emulator.Options{TokenContentType: "application/x-www-form-urlencoded"})
+			h.setupClient()
+			p := string(kind)
+			scope := map[emulator.Kind]string{emulator.Ziina: "read_account+offline_access", emulator.ZBD: "user,wallet"}[kind]
+			log := h.mustRun("", "--verbose", "login", p, "--scope", scope).stderr
+			log += h.mustRun("", "--verbose", "refresh", p).stderr
+			for _, want := range []string{"Content-Type: application/x-www-form-urlencoded", `"access_token":"[REDACTED]"`, `"token_type":"Bearer"`} {
+				if !strings.Contains(log, want) {
+					t.Errorf("the trace lacks %q", want)
+				}
+			}
+			checkNoSecrets(t, h, log)
+		})
+	}
+}
+
+// TestVerboseRedactsUserHeaders: credentials the user passes with
+// `zauth api -H` are redacted in the trace like zauth's own.
+func TestVerboseRedactsUserHeaders(t *testing.T) {
+	h := newHarness(t, emulator.Ziina, emulator.Options{})
+	h.setupClient()
+	h.mustRun("", "login", "ziina", "--scope", "read_account")
+	r := h.mustRun("", "--verbose", "api", "ziina", "/account",
+		"-H", "X-Api-Key: S3CRET-api-key", "-H", "Proxy-Authorization: Basic S3CRET-proxy",
+		"-H", "X-Auth-Token: S3CRET-auth", "-H", "Cookie: sid=S3CRET-cookie", "-H", "X-Request-Id: visible-42")
+	for _, want := range []string{"> X-Api-Key: [REDACTED]", "> Proxy-Authorization: Basic [REDACTED]", "> X-Request-Id: visible-42"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the trace lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "S3CRET") {
+		t.Errorf("the trace leaks a header value:\n%s", r.stderr)
+	}
+	checkNoSecrets(t, h, r.stderr)
+}
+
+// checkNoSecrets fails if out holds any secret the emulator issued or the
+// harness configured.
+func checkNoSecrets(t *testing.T, h *harness, out string) {
+	t.Helper()
+	secrets := append(h.emu.Secrets(), ziinaPass, zbdSecret, zbdAPIKey)
+	if len(h.emu.Secrets()) < 2 {
+		t.Fatalf("only %d secrets issued", len(h.emu.Secrets()))
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("output leaks a secret (%.6s…)", s)
+		}
+	}
+}
+
 // TestNoDBus: without a session bus zauth stops with exit 5 and explains the
 // opt-in; the file backend is used only when asked for, with a warning.
 func TestNoDBus(t *testing.T) {

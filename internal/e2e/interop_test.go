@@ -205,7 +205,7 @@ func newChrome(t *testing.T) *chrome {
 	c.decode(t, c.call(t, http.MethodPost, "/session", map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		"browserName": "chrome",
 		"goog:chromeOptions": map[string]any{"binary": chromium, "args": []string{
-			"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--password-store=basic",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
 			"--disable-dev-shm-usage", "--user-data-dir=" + filepath.Join(dir, "profile"),
 		}},

@@ -55,6 +55,10 @@ type Options struct {
 	JWTAccessTokens bool
 	// TLS serves HTTPS with httptest's certificate (see CertPEM).
 	TLS bool
+	// TokenContentType labels successful token responses, still JSON, with
+	// this Content-Type instead of application/json, as some providers
+	// mislabel them (e.g. application/x-www-form-urlencoded).
+	TokenContentType string
 }
 
 // Fault replaces the next token-endpoint answers.

@@ -191,7 +191,7 @@ func (s *Server) respond(w http.ResponseWriter, access, refresh string, scopes [
 		if refresh != "" {
 			out["refreshToken"] = refresh
 		}
-		writeJSON(w, 200, s.withHostileFields(out))
+		s.writeToken(w, out)
 		return
 	}
 	out := map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": expiresIn, "scope": s.joinScopes(scopes)}
@@ -201,7 +201,20 @@ func (s *Server) respond(w http.ResponseWriter, access, refresh string, scopes [
 			out["refresh_token_expires_in"] = 90 * 24 * 3600
 		}
 	}
-	writeJSON(w, 200, s.withHostileFields(out))
+	s.writeToken(w, out)
+}
+
+// writeToken writes a successful token response, labelled as configured.
+func (s *Server) writeToken(w http.ResponseWriter, out map[string]any) {
+	out = s.withHostileFields(out)
+	if s.opts.TokenContentType == "" {
+		writeJSON(w, 200, out)
+		return
+	}
+	w.Header().Set("Content-Type", s.opts.TokenContentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(200)
+	json.NewEncoder(w).Encode(out)
 }
 
 // genericClient accepts a form body with client_secret_basic or

@@ -1,6 +1,7 @@
 // Package browseropen opens a URL in the user's browser, honouring $BROWSER
 // the way xdg-utils and Python's webbrowser do, and never waiting for the
-// browser to exit.
+// browser to exit. The opener, and so the browser it starts, does not
+// inherit zauth's own secrets from the environment.
 package browseropen
 
 import (
@@ -11,10 +12,11 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pkg/browser"
+
+	"github.com/zauth-cli/zauth/pkg/childproc"
 )
 
 // defaultWait is how long Open lets the OS opener report a failure. Some
@@ -22,23 +24,35 @@ import (
 // browser exits: past this, Open assumes the browser is up.
 var defaultWait = 3 * time.Second
 
+// ErrNoBrowser means there is no browser to open here: no $BROWSER, and a
+// Linux session without a display (SSH, a server, a container). The caller
+// should ask the user to open the URL elsewhere.
+var ErrNoBrowser = errors.New("no display to open a browser on")
+
 // Open opens url in the user's browser.
 //
 // $BROWSER, when set, is a list of commands separated by ':' (';' on
 // Windows), split on whitespace (no shell). In each, %s is replaced by the
-// URL (and %% by %); without %s the URL is the last argument. The first
-// command that starts is used, in the background. Without $BROWSER, the OS
-// default opener is used (on WSL, wslview first when installed).
+// URL (and %% by %); without %s the URL is the last argument. They are
+// tried in turn: a command that cannot start, or that exits with a failure
+// within a moment, gives way to the next; one that succeeds or keeps
+// running (a browser) ends the search. Without $BROWSER, the OS default
+// opener is used (on WSL, wslview first when installed); on Linux outside
+// WSL with no DISPLAY or WAYLAND_DISPLAY, or over SSH, Open returns
+// ErrNoBrowser without trying.
 //
 // The browser's own output is discarded: it would land among the
 // terminal's prompts, and stdout carries data. stderr gets a note when a
-// $BROWSER entry could not be started but a later one could.
+// $BROWSER entry failed but a later one worked.
 func Open(url string, stderr io.Writer) error {
 	if stderr == nil {
 		stderr = io.Discard
 	}
 	if env := os.Getenv("BROWSER"); env != "" {
 		return openEnv(env, url, stderr)
+	}
+	if err := headless(runtime.GOOS, os.Getenv); err != nil {
+		return err
 	}
 	if isWSL() {
 		if _, err := exec.LookPath("wslview"); err == nil {
@@ -70,12 +84,12 @@ func openEnv(env, url string, stderr io.Writer) error {
 		if !substituted {
 			args = append(args, url)
 		}
-		if err := start(args); err != nil {
+		if err := run(args); err != nil {
 			errs = append(errs, fmt.Errorf("$BROWSER command %q: %w", strings.Fields(entry)[0], err))
 			continue
 		}
 		for _, err := range errs {
-			fmt.Fprintf(stderr, "Could not start a browser: %v\n", err)
+			fmt.Fprintf(stderr, "Could not open a browser: %v\n", err)
 		}
 		return nil
 	}
@@ -112,10 +126,51 @@ func expand(arg, url string) (string, bool) {
 	return b.String(), found
 }
 
+// headless reports ErrNoBrowser for a Linux (or BSD) session that has no
+// display to show a browser on, or that is a remote shell.
+func headless(goos string, getenv func(string) string) error {
+	switch goos {
+	case "windows", "darwin", "android", "ios":
+		return nil
+	}
+	if getenv("WSL_DISTRO_NAME") != "" || getenv("WSL_INTEROP") != "" {
+		return nil // Windows opens it
+	}
+	switch {
+	case getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "":
+		return fmt.Errorf("%w (this is an SSH session)", ErrNoBrowser)
+	case getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "":
+		return fmt.Errorf("%w (neither DISPLAY nor WAYLAND_DISPLAY is set)", ErrNoBrowser)
+	}
+	return nil
+}
+
+// run starts args with no stdio and waits a moment for a verdict: an exit
+// status within defaultWait is the answer; still running after it means a
+// browser is up. The process is reaped when it exits.
+func run(args []string) error {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = childproc.Environ()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t := time.NewTimer(defaultWait)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return nil
+	}
+}
+
 // start runs args in the background with no stdio, and reaps it when it
 // exits.
 func start(args []string) error {
 	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = childproc.Environ()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -123,21 +178,35 @@ func start(args []string) error {
 	return nil
 }
 
-// quiet points pkg/browser's child output at the null device. An *os.File
-// is handed to the child as is; any other writer would make the opener
-// wait for every process holding the pipe, the browser included.
-var quiet = sync.OnceFunc(func() {
-	var w io.Writer = io.Discard
-	if f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
-		w = f
-	}
-	browser.Stdout, browser.Stderr = w, w
-})
+// unixOpeners are tried in order where no $BROWSER is set, as pkg/browser
+// does; macOS has open.
+var unixOpeners = []string{"xdg-open", "x-www-browser", "www-browser"}
 
+// openDefault runs the OS opener with a scrubbed environment, its output
+// discarded, and waits for it at most defaultWait. On Windows pkg/browser's
+// ShellExecute is used, which cannot be given an environment.
 func openDefault(url string) error {
-	quiet()
+	var run func() error
+	switch runtime.GOOS {
+	case "windows":
+		run = func() error { return browser.OpenURL(url) }
+	case "darwin":
+		run = func() error { return opener("open", url).Run() }
+	default:
+		name := ""
+		for _, o := range unixOpeners {
+			if _, err := exec.LookPath(o); err == nil {
+				name = o
+				break
+			}
+		}
+		if name == "" {
+			return &exec.Error{Name: strings.Join(unixOpeners, ","), Err: exec.ErrNotFound}
+		}
+		run = func() error { return opener(name, url).Run() }
+	}
 	done := make(chan error, 1)
-	go func() { done <- browser.OpenURL(url) }()
+	go func() { done <- run() }()
 	t := time.NewTimer(defaultWait)
 	defer t.Stop()
 	select {
@@ -146,6 +215,15 @@ func openDefault(url string) error {
 	case <-t.C:
 		return nil // still running: most likely the browser itself
 	}
+}
+
+// opener is an OS opener command. Its stdio is the null device: a pipe
+// would make waiting for it wait for every process holding the pipe, the
+// browser included, and the browser's output has no place in zauth's.
+func opener(name, url string) *exec.Cmd {
+	cmd := exec.Command(name, url)
+	cmd.Env = childproc.Environ()
+	return cmd
 }
 
 func isWSL() bool {

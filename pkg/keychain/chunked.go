@@ -31,15 +31,7 @@ type Chunked struct {
 const chunkPrefix = "zauth-chunks:v1:"
 
 // DefaultChunkLimit is the per-item size zauth keeps under on this OS.
-func DefaultChunkLimit() int {
-	switch runtime.GOOS {
-	case "windows":
-		return 2000 // under 2,560 bytes, with room for encoding
-	case "darwin":
-		return 3000 // under 4,096 bytes for the whole security(1) command
-	}
-	return 0 // the Secret Service has no practical limit
-}
+func DefaultChunkLimit() int { return chunkLimit(runtime.GOOS) }
 
 func (c *Chunked) Get(key string) (string, error) {
 	v, err := c.Backend.Get(key)

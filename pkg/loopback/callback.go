@@ -86,15 +86,8 @@ func (e *ProviderError) Error() string {
 // Then: no repeated parameters (RFC 6749 §3.1), the issuer, a provider
 // error, the code.
 func ParseCallback(q url.Values, exp Expect) (string, error) {
-	states := q["state"]
-	if len(states) == 0 || states[0] == "" {
-		return "", ErrMissingState
-	}
-	if len(states) > 1 {
-		return "", ErrRepeatedParameter
-	}
-	if exp.State == "" || subtle.ConstantTimeCompare([]byte(states[0]), []byte(exp.State)) != 1 {
-		return "", ErrStateMismatch
+	if err := checkState(q, exp); err != nil {
+		return "", err
 	}
 	// Which copy a check would see and which one a proxy or the provider
 	// meant is ambiguous: refuse rather than pick one.
@@ -124,6 +117,23 @@ func ParseCallback(q url.Values, exp Expect) (string, error) {
 		return "", ErrMissingCode
 	}
 	return code, nil
+}
+
+// checkState reports whether q carries exactly one state, equal to the
+// expected one. A request failing it is not part of this login: the
+// listener ignores it rather than letting it end the login.
+func checkState(q url.Values, exp Expect) error {
+	states := q["state"]
+	if len(states) == 0 || states[0] == "" {
+		return ErrMissingState
+	}
+	if len(states) > 1 {
+		return ErrRepeatedParameter
+	}
+	if exp.State == "" || subtle.ConstantTimeCompare([]byte(states[0]), []byte(exp.State)) != 1 {
+		return ErrStateMismatch
+	}
+	return nil
 }
 
 // redirectPath is the path a request for u arrives on: a redirect URI

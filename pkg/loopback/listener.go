@@ -38,6 +38,9 @@ const (
 	closeGrace = 500 * time.Millisecond
 	// maxPasteLine bounds one pasted line; a redirect URL is far shorter.
 	maxPasteLine = 64 << 10
+	// maxIgnoredNotes bounds the notes about ignored requests: a hostile
+	// page can send them in a loop. Past it they are only counted.
+	maxIgnoredNotes = 3
 )
 
 // Listener serves the redirect URI on loopback until one callback settles
@@ -53,8 +56,9 @@ type Listener struct {
 	lns      []net.Listener
 
 	waiting atomic.Bool   // Wait has been called
-	ready   chan struct{} // closed once Wait has set exp
+	ready   chan struct{} // closed once Wait has set exp and notes
 	exp     Expect
+	notes   *noteWriter
 
 	claimed atomic.Bool   // one callback (or pasted URL) has taken the login
 	settled chan struct{} // closed once code/err are set
@@ -192,10 +196,16 @@ func addrInUse(err error) bool {
 func (l *Listener) RedirectURI() string { return l.redirect.String() }
 
 // Wait returns the authorization code from the first callback on the
-// redirect path, or from a URL pasted on paste (when non-nil) — whichever
-// comes first — or that callback's error, or ctx's error when ctx ends
-// first. Lines pasted that are not the redirect URL get a note on notes and
-// are skipped; at the end of paste, Wait keeps waiting for the browser.
+// redirect path that carries the expected state, or from such a URL pasted
+// on paste (when non-nil) — whichever comes first — or that callback's
+// error, or ctx's error when ctx ends first.
+//
+// A callback whose state is missing, repeated or wrong is not part of this
+// login (a stale tab, another local process, any web page can send one):
+// it gets a 400 page and a note on notes, and Wait goes on. Only a few such
+// notes are written, then a count when Wait returns. Lines pasted that are
+// not the redirect URL, or not for this login, get a note and are skipped;
+// at the end of paste, Wait keeps waiting for the browser. notes may be nil.
 //
 // Callbacks that arrive before Wait are held until it is called. Wait can
 // be called once; it closes the listener before it returns. The paste
@@ -206,15 +216,15 @@ func (l *Listener) Wait(ctx context.Context, exp Expect, paste io.Reader, notes 
 		return "", errors.New("loopback: Wait called twice")
 	}
 	defer l.Close()
+	if notes == nil {
+		notes = io.Discard
+	}
 	l.exp = exp
+	l.notes = &noteWriter{w: notes}
+	defer l.notes.stop()
 	close(l.ready)
 	if paste != nil {
-		if notes == nil {
-			notes = io.Discard
-		}
-		nw := &noteWriter{w: notes}
-		defer nw.stop()
-		go l.readPasted(paste, nw)
+		go l.readPasted(paste, l.notes)
 	}
 	select {
 	case <-l.settled:
@@ -248,6 +258,8 @@ func (l *Listener) readPasted(r io.Reader, notes *noteWriter) {
 			q, perr := ParsePasted(s, l.RedirectURI())
 			if tooLong || perr != nil {
 				notes.note(notRedirectURL(l.RedirectURI()).Error())
+			} else if checkState(q, l.exp) != nil {
+				notes.note("Ignored a pasted URL that is not for the login in progress (its state is missing or wrong); still waiting.")
 			} else if l.claim() {
 				code, cerr := ParseCallback(q, l.exp)
 				l.settle(code, cerr)
@@ -282,11 +294,31 @@ func readLine(br *bufio.Reader) (line string, tooLong bool, err error) {
 }
 
 // noteWriter writes one-line notes until stopped, so that a paste reader
-// outliving Wait does not write to a writer its caller has moved on from.
+// or a request outliving Wait does not write to a writer its caller has
+// moved on from.
 type noteWriter struct {
 	mu      sync.Mutex
 	w       io.Writer
 	stopped bool
+	ignored int // callbacks ignored for their state
+}
+
+// ignoredRequest notes a callback that was not for this login, the first
+// few times; stop sums up the rest.
+func (n *noteWriter) ignoredRequest() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return
+	}
+	n.ignored++
+	const msg = "Ignored a request to the redirect URI that is not for the login in progress (its state is missing or wrong); still waiting"
+	switch {
+	case n.ignored < maxIgnoredNotes:
+		fmt.Fprintln(n.w, msg+".")
+	case n.ignored == maxIgnoredNotes:
+		fmt.Fprintln(n.w, msg+" (more of these will only be counted).")
+	}
 }
 
 func (n *noteWriter) note(s string) {
@@ -299,8 +331,11 @@ func (n *noteWriter) note(s string) {
 
 func (n *noteWriter) stop() {
 	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.stopped && n.ignored > maxIgnoredNotes {
+		fmt.Fprintf(n.w, "Ignored %d requests in all that were not for the login in progress.\n", n.ignored)
+	}
 	n.stopped = true
-	n.mu.Unlock()
 }
 
 func (l *Listener) serve(w http.ResponseWriter, r *http.Request) {
@@ -333,11 +368,24 @@ func (l *Listener) serve(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
+	if l.claimed.Load() {
+		page(w, http.StatusGone, "This login has already finished", "Return to the terminal.")
+		return
+	}
+	// Without this login's state the request is someone else's: it must
+	// not end the login, whatever else it carries. Nothing of it is echoed.
+	q := r.URL.Query()
+	if checkState(q, l.exp) != nil {
+		page(w, http.StatusBadRequest, "Not for this login",
+			"This request was not for the login in progress, so zauth ignored it. If you are logging in, finish in the tab zauth opened.")
+		l.notes.ignoredRequest()
+		return
+	}
 	if !l.claim() {
 		page(w, http.StatusGone, "This login has already finished", "Return to the terminal.")
 		return
 	}
-	code, err := ParseCallback(r.URL.Query(), l.exp)
+	code, err := ParseCallback(q, l.exp)
 	// The listener closes once the login settles: answer in full first, and
 	// tell the browser not to reuse the connection.
 	h.Set("Connection", "close")

@@ -281,8 +281,6 @@ func TestListenerSettlesOnBadCallback(t *testing.T) {
 		err         error
 		msg         string // in the error and, escaped, in the page
 	}{
-		{"wrong state", "code=CODE1&state=s2&iss=" + qIss, ErrStateMismatch, "state does not match"},
-		{"missing state", "code=CODE1&iss=" + qIss, ErrMissingState, "no state parameter"},
 		{"wrong iss", "code=CODE1&state=s1&iss=https://evil.test", ErrIssuerMismatch, "possible mix-up attack"},
 		{"missing iss", "code=CODE1&state=s1", ErrMissingIssuer, "no iss parameter"},
 		{"missing code", "state=s1&iss=" + qIss, ErrMissingCode, "neither a code nor an error"},
@@ -314,6 +312,101 @@ func TestListenerSettlesOnBadCallback(t *testing.T) {
 			}
 			refused(t, l.RedirectURI())
 		})
+	}
+}
+
+// TestListenerIgnoresForeignState: a callback whose state is missing,
+// repeated or wrong is not part of this login (a stale tab, another local
+// process, a web page navigating to the loopback URL). It gets 400 and a
+// note, and the login goes on until the real callback arrives.
+func TestListenerIgnoresForeignState(t *testing.T) {
+	var mu sync.Mutex
+	var notes strings.Builder
+	l, done := start(t, Expect{State: "s1", Issuer: issuer}, nil, lockedWriter{&mu, &notes})
+	foreign := []struct{ name, query string }{
+		{"wrong state", "code=CODE1&state=FORGED-STATE&iss=" + qIss},
+		{"missing state", "code=CODE1&iss=" + qIss},
+		{"empty state", "code=CODE1&state=&iss=" + qIss},
+		{"state prefix", "code=CODE1&state=s&iss=" + qIss},
+		{"repeated state", "code=CODE1&state=s1&state=FORGED-STATE&iss=" + qIss},
+		{"forged error", "error=access_denied&error_description=FORGED-TEXT&state=FORGED-STATE"},
+		{"error without state", "error=access_denied&error_description=FORGED-TEXT"},
+		{"nothing", ""},
+	}
+	for _, f := range foreign {
+		t.Run(f.name, func(t *testing.T) {
+			resp, body := get(t, l.RedirectURI()+"?"+f.query)
+			if resp.StatusCode != 400 || !strings.Contains(body, "not for the login in progress") {
+				t.Errorf("answer %d: %s", resp.StatusCode, body)
+			}
+			for _, s := range []string{"CODE1", "FORGED", "access_denied"} {
+				if strings.Contains(body, s) {
+					t.Errorf("the page echoes %s: %s", s, body)
+				}
+			}
+			checkPageHeaders(t, resp)
+			pending(t, done)
+		})
+	}
+	resp, _ := get(t, l.RedirectURI()+"?code=REAL&state=s1&iss="+qIss)
+	if resp.StatusCode != 200 {
+		t.Errorf("real callback: %s", resp.Status)
+	}
+	if r := <-done; r.code != "REAL" || r.err != nil {
+		t.Fatalf("Wait = %+v", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	out := notes.String()
+	if n := strings.Count(out, "Ignored a request"); n != maxIgnoredNotes {
+		t.Errorf("%d notes, want %d:\n%s", n, maxIgnoredNotes, out)
+	}
+	if !strings.Contains(out, "Ignored 8 requests in all") {
+		t.Errorf("no summary:\n%s", out)
+	}
+	for _, s := range []string{"CODE1", "FORGED", "access_denied"} {
+		if strings.Contains(out, s) {
+			t.Errorf("the notes echo %s:\n%s", s, out)
+		}
+	}
+}
+
+// TestIgnoredNotesAreBounded: a hostile page looping on the callback URL
+// gets a few notes printed, then only a count.
+func TestIgnoredNotesAreBounded(t *testing.T) {
+	var mu sync.Mutex
+	var notes strings.Builder
+	l, done := start(t, Expect{State: "s1"}, nil, lockedWriter{&mu, &notes})
+	for range 50 {
+		if resp, _ := get(t, l.RedirectURI()+"?code=c&state=forged"); resp.StatusCode != 400 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	get(t, l.RedirectURI()+"?code=REAL&state=s1")
+	if r := <-done; r.code != "REAL" {
+		t.Fatalf("Wait = %+v", r)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(notes.String(), "\n"); n != maxIgnoredNotes+1 {
+		t.Errorf("%d lines of notes, want %d:\n%s", n, maxIgnoredNotes+1, notes.String())
+	}
+	if !strings.Contains(notes.String(), "Ignored 50 requests in all") {
+		t.Errorf("no summary:\n%s", notes.String())
+	}
+}
+
+// TestIgnoredWithoutNotes: Wait with nil notes still ignores foreign
+// callbacks (and does not panic writing about them).
+func TestIgnoredWithoutNotes(t *testing.T) {
+	l, done := start(t, Expect{State: "s1"}, nil, nil)
+	if resp, _ := get(t, l.RedirectURI()+"?code=c&state=forged"); resp.StatusCode != 400 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+	pending(t, done)
+	get(t, l.RedirectURI()+"?code=REAL&state=s1")
+	if r := <-done; r.code != "REAL" {
+		t.Fatalf("Wait = %+v", r)
 	}
 }
 
@@ -441,20 +534,23 @@ func TestWaitEnds(t *testing.T) {
 func TestPaste(t *testing.T) {
 	const ok = "http://127.0.0.1:8976/callback?code=PASTED&state=s1"
 	cases := []struct {
-		name  string
-		input string
-		code  string
-		err   error
-		notes int
+		name    string
+		input   string
+		code    string
+		err     error
+		notes   int // "not the redirect URL"
+		ignored int // "not for this login"
 	}{
-		{"valid", ok + "\n", "PASTED", nil, 0},
-		{"no newline", ok, "PASTED", nil, 0},
-		{"blank lines and spaces", "\n  \n\t" + ok + "  \r\n", "PASTED", nil, 0},
-		{"other host (the browser ran elsewhere)", "https://remote.example/callback?code=PASTED&state=s1\n", "PASTED", nil, 0},
-		{"garbage then valid", "nonsense\ncode=x&state=s1\nhttp://127.0.0.1:8976/wrong?code=x&state=s1\nhttp://127.0.0.1:8976/callback\n" + ok + "\n", "PASTED", nil, 4},
-		{"a huge line then valid", strings.Repeat("x", 200<<10) + "\n" + ok + "\n", "PASTED", nil, 1},
-		{"wrong state", "http://127.0.0.1:8976/callback?code=c&state=forged\n" + ok + "\n", "", ErrStateMismatch, 0},
-		{"provider error", "http://127.0.0.1:8976/callback?error=access_denied&state=s1\n", "", nil, 0},
+		{"valid", ok + "\n", "PASTED", nil, 0, 0},
+		{"no newline", ok, "PASTED", nil, 0, 0},
+		{"blank lines and spaces", "\n  \n\t" + ok + "  \r\n", "PASTED", nil, 0, 0},
+		{"other host (the browser ran elsewhere)", "https://remote.example/callback?code=PASTED&state=s1\n", "PASTED", nil, 0, 0},
+		{"garbage then valid", "nonsense\ncode=x&state=s1\nhttp://127.0.0.1:8976/wrong?code=x&state=s1\nhttp://127.0.0.1:8976/callback\n" + ok + "\n", "PASTED", nil, 4, 0},
+		{"a huge line then valid", strings.Repeat("x", 200<<10) + "\n" + ok + "\n", "PASTED", nil, 1, 0},
+		{"wrong state then valid", "http://127.0.0.1:8976/callback?code=c&state=forged\n" + ok + "\n", "PASTED", nil, 0, 1},
+		{"stale URLs then valid", "http://127.0.0.1:8976/callback?code=c\nhttp://127.0.0.1:8976/callback?error=access_denied&state=old\n" + ok + "\n", "PASTED", nil, 0, 2},
+		{"provider error", "http://127.0.0.1:8976/callback?error=access_denied&state=s1\n", "", nil, 0, 0},
+		{"missing code", "http://127.0.0.1:8976/callback?state=s1\n" + ok + "\n", "", ErrMissingCode, 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -468,8 +564,12 @@ func TestPaste(t *testing.T) {
 				t.Errorf("Wait error %v, want %v", r.err, tc.err)
 			}
 			n := strings.Count(notes.String(), "that is not the redirect URL (expected http://127.0.0.1:")
-			if n != tc.notes || strings.Count(notes.String(), "\n") != tc.notes {
-				t.Errorf("%d notes, want %d: %q", n, tc.notes, notes.String())
+			ignored := strings.Count(notes.String(), "Ignored a pasted URL that is not for the login in progress")
+			if n != tc.notes || ignored != tc.ignored || strings.Count(notes.String(), "\n") != tc.notes+tc.ignored {
+				t.Errorf("%d+%d notes, want %d+%d: %q", n, ignored, tc.notes, tc.ignored, notes.String())
+			}
+			if strings.Contains(notes.String(), "forged") || strings.Contains(notes.String(), "old") {
+				t.Errorf("the notes echo the pasted state: %q", notes.String())
 			}
 		})
 	}

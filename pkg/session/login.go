@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/loopback"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -28,6 +30,22 @@ type LoginOptions struct {
 	// the wait (a spinner on a terminal) until its stop function is called.
 	Status  io.Writer
 	Waiting func(deadline time.Time) (stop func())
+	// HintAfter is how long to wait for the browser before saying what
+	// usually went wrong (default 30 s).
+	HintAfter time.Duration
+}
+
+// syncWriter serialises writes from the flow, the listener's notes and the
+// hint timer to one stream.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
 }
 
 // Login runs the authorization-code flow with PKCE through the loopback
@@ -59,13 +77,19 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 		return nil, exitcode.Newf(exitcode.Usage, "auth_url %q: %v", p.AuthURL, err)
 	}
 
+	status := &syncWriter{w: o.Status}
+	pasting := o.NoBrowser
 	if o.NoBrowser {
-		fmt.Fprintf(o.Status, "Open this URL in a browser to log in to %s:\n\n  %s\n\n", p.DisplayName, req.URL)
-		fmt.Fprintf(o.Status, "Then wait here, or paste the full URL the browser was redirected to (it starts with %s) and press Enter.\n", l.RedirectURI())
+		fmt.Fprintf(status, "Open this URL in a browser to log in to %s:\n\n  %s\n\n", p.DisplayName, req.URL)
+		fmt.Fprintf(status, "Then wait here, or paste the full URL the browser was redirected to (it starts with %s) and press Enter.\n", l.RedirectURI())
 	} else {
-		fmt.Fprintf(o.Status, "Opening %s in your browser. If it does not open, visit:\n\n  %s\n\n", p.DisplayName, req.URL)
+		fmt.Fprintf(status, "Opening %s in your browser. If it does not open, visit:\n\n  %s\n\n", p.DisplayName, req.URL)
 		if err := o.Open(req.URL); err != nil {
-			fmt.Fprintf(o.Status, "Could not open a browser (%v); open the URL above yourself.\n", err)
+			// Headless, SSH, or a $BROWSER that fails: carry on as
+			// --no-browser would, without the user knowing the flag.
+			pasting = true
+			fmt.Fprintf(status, "Could not open a browser (%s): open the URL above on any machine, then paste here the full URL it redirects to (it starts with %s) and press Enter.\n",
+				textsafe.Line(err.Error()), l.RedirectURI())
 		}
 	}
 
@@ -80,15 +104,26 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	if o.Waiting != nil {
 		stop = o.Waiting(deadline)
 	}
+	// The usual reasons for a silent wait, said once, while still waiting.
+	hintAfter := o.HintAfter
+	if hintAfter == 0 {
+		hintAfter = 30 * time.Second
+	}
+	hint := time.AfterFunc(hintAfter, func() {
+		fmt.Fprintf(status, "Still waiting for the browser. If it shows an error page, %s probably does not have the redirect URI %s registered (register exactly that, or log in with the --redirect-uri or --port it has); if consent was denied in another tab, start the login again.\n",
+			p.DisplayName, l.RedirectURI())
+	})
+	defer hint.Stop()
 	exp := loopback.Expect{State: req.State}
 	if p.IssOnRedirect {
 		exp.Issuer = p.Issuer
 	}
 	var paste io.Reader
-	if o.NoBrowser {
+	if pasting {
 		paste = o.Paste
 	}
-	code, err := l.Wait(wctx, exp, paste, o.Status)
+	code, err := l.Wait(wctx, exp, paste, status)
+	hint.Stop()
 	stop()
 	l.Close()
 	if err != nil {

@@ -31,6 +31,27 @@ func IsSensitive(name string) bool {
 	return sensitive[n]
 }
 
+// headerWords mark a header as a credential wherever they appear in its
+// name: users pass their own with `zauth api -H` (X-Api-Key, X-Auth-Token,
+// Proxy-Authorization, ...), and a header's name says more than a field's.
+var headerWords = []string{"auth", "token", "key", "secret", "cookie", "session", "password", "signature"}
+
+// sensitiveHeader reports whether a header's value is never printed.
+func sensitiveHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range headerWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return IsSensitive(name)
+}
+
+// schemeHeaders keep their scheme ("Bearer", "Basic") visible when redacted.
+var schemeHeaders = map[string]bool{
+	"Authorization": true, "Proxy-Authorization": true, "Www-Authenticate": true, "Proxy-Authenticate": true,
+}
+
 const redacted = "[REDACTED]"
 
 // Transport wraps a RoundTripper and writes each exchange to W.
@@ -45,11 +66,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	var reqBody []byte
-	if req.Body != nil {
-		reqBody, _ = io.ReadAll(req.Body)
-		req.Body.Close()
-		req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	reqBody, req, err := peekBody(req)
+	if err != nil {
+		return nil, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "> %s %s\n", req.Method, RedactURL(req.URL))
@@ -65,7 +84,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	// Read a bounded prefix for the log and hand the caller the same bytes.
-	prefix, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	prefix, _ := io.ReadAll(io.LimitReader(resp.Body, logPrefix))
 	resp.Body = struct {
 		io.Reader
 		io.Closer
@@ -77,6 +96,35 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.write(b.String())
 	return resp, nil
+}
+
+// logPrefix bounds how much of a body the trace reads for itself.
+const logPrefix = 64 << 10
+
+// peekBody returns the start of req's body for the log and the request to
+// send. A RoundTripper must not modify its request: the body is re-read
+// through GetBody when the request has one; otherwise it is read in full,
+// closed as RoundTrip must, and a copy of the request carries it.
+func peekBody(req *http.Request) ([]byte, *http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, req, nil
+	}
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, logPrefix))
+			rc.Close()
+			return b, req, nil
+		}
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	out := req.Clone(req.Context())
+	out.Body = io.NopCloser(bytes.NewReader(b))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return b[:min(len(b), logPrefix)], out, nil
 }
 
 func (t *Transport) write(s string) {
@@ -93,9 +141,9 @@ func writeHeaders(b *strings.Builder, dir string, h http.Header) {
 	sort.Strings(names)
 	for _, k := range names {
 		v := strings.Join(h[k], ", ")
-		if IsSensitive(k) {
+		if sensitiveHeader(k) {
 			v = redacted
-			if scheme, _, ok := strings.Cut(strings.Join(h[k], ""), " "); ok && strings.EqualFold(k, "Authorization") {
+			if scheme, _, ok := strings.Cut(strings.Join(h[k], ""), " "); ok && schemeHeaders[http.CanonicalHeaderKey(k)] {
 				v = scheme + " " + redacted
 			}
 		}
@@ -126,22 +174,68 @@ func redactValues(v url.Values) url.Values {
 	return out
 }
 
-// RedactBody renders a form or JSON body with sensitive values replaced.
-// Anything else is summarised by size: it may hold anything.
+// RedactBody renders a JSON or form body with sensitive values replaced.
+// What the body is decides, not contentType: providers mislabel token
+// responses (JSON sent as a form, forms sent as text/plain). Anything else
+// is summarised by size: it may hold anything, a bare token included.
 func RedactBody(contentType string, body []byte) string {
-	switch {
-	case strings.Contains(contentType, "json"):
-		var v any
-		if json.Unmarshal(body, &v) == nil {
-			out, _ := json.Marshal(redactJSON(v))
-			return string(out)
-		}
-	case strings.Contains(contentType, "x-www-form-urlencoded"):
-		if v, err := url.ParseQuery(string(body)); err == nil {
-			return redactValues(v).Encode()
-		}
+	if v, ok := parseJSON(body); ok {
+		out, _ := json.Marshal(redactJSON(v))
+		return string(out)
+	}
+	if v, ok := parseForm(body); ok {
+		return redactValues(v).Encode()
 	}
 	return fmt.Sprintf("[%d bytes of %s]", len(body), orUnknown(contentType))
+}
+
+// parseJSON accepts a JSON object or array. A bare JSON string or number
+// has no field name to judge it by.
+func parseJSON(body []byte) (any, bool) {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil, false
+	}
+	switch v.(type) {
+	case map[string]any, []any:
+		return v, true
+	}
+	return nil, false
+}
+
+// parseForm accepts name=value pairs joined by &, with names that look like
+// parameter names. url.ParseQuery alone accepts nearly any text, and would
+// print a bare token (its base64 padding read as "=") as a name.
+func parseForm(body []byte) (url.Values, bool) {
+	s := string(body)
+	if s == "" {
+		return nil, false
+	}
+	pairs := strings.Split(s, "&")
+	for _, p := range pairs {
+		name, value, ok := strings.Cut(p, "=")
+		if !ok || !paramName(name) || strings.HasPrefix(value, "=") || (len(pairs) == 1 && value == "") {
+			return nil, false
+		}
+		if strings.ContainsFunc(value, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+			return nil, false
+		}
+	}
+	v, err := url.ParseQuery(s)
+	return v, err == nil
+}
+
+// paramName reports whether s looks like a form parameter's name.
+func paramName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.[]%", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 func redactJSON(v any) any {
