@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,5 +120,23 @@ func TestClientShowFacts(t *testing.T) {
 	out, _, _ = run(t, "client", "show", "ziina", "--jq", "[.secret_stored, .secret_source]")
 	if out != "[false,null]\n" {
 		t.Errorf("nothing stored: %q", out)
+	}
+}
+
+// A public client has no secret: client show says so rather than "not stored".
+func TestClientShowPublic(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(file, []byte("providers:\n  pub:\n    auth_url: http://127.0.0.1:1/auth\n    token_url: http://127.0.0.1:1/token\n    client_auth: none\npub:\n  client_id: app\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ZAUTH_CONFIG", file)
+	t.Setenv("ZAUTH_STORAGE", "file")
+	out, errOut, _ := run(t, "client", "show", "pub", "--jq", "[.public_client, .secret_stored, .secret_source, has(\"api_key_stored\")]")
+	if out != "[true,false,null,false]\n" {
+		t.Errorf("client show pub --jq: %q %s", out, errOut)
+	}
+	out, _, _ = run(t, "client", "show", "pub")
+	if !strings.Contains(out, "Client secret: none (a public client)") {
+		t.Errorf("client show pub:\n%s", out)
 	}
 }
