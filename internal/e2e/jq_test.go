@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
@@ -30,6 +31,20 @@ func TestJQ(t *testing.T) {
 			t.Errorf("%v: stdout %q, want %q", tc.args, r.stdout, tc.want)
 		}
 	}
+	// A failing expression does not show the token it failed on.
+	token := strings.TrimSpace(h.mustRun("", "token", "ziina").stdout)
+	for _, args := range [][]string{
+		{"token", "ziina", "--jq", ".access_token.x"},
+		{"token", "ziina", "--jq", ".access_token | error"},
+		{"inspect", "ziina", "--show-token", "--jq", ". - 1"},
+	} {
+		r := h.run("", args...)
+		r.expect(t, 2, "zauth "+args[0]+": --jq")
+		if len(token) < 16 || strings.Contains(r.stderr, token[:8]) {
+			t.Errorf("%v: the token shows in the error: %s", args, r.stderr)
+		}
+	}
+
 	// A broken expression is refused before the request is sent: the API
 	// host is unreachable, which would be exit 4 had zauth tried it.
 	h.setenv("ZAUTH_ZIINA_API_URL=http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/api")

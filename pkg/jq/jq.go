@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/itchyny/gojq"
 )
@@ -68,7 +69,7 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) error {
 			if errors.As(err, &halt) && halt.Value() == nil {
 				return nil // `halt`: stop, successfully
 			}
-			return &Error{p.Expr, err}
+			return &Error{p.Expr, errors.New(p.withoutValues(err))}
 		}
 		var line []byte
 		if s, isStr := out.(string); isStr {
@@ -79,5 +80,51 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) error {
 		if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
 			return err
 		}
+	}
+}
+
+// withoutValues is a run-time error's message with the document's values
+// taken out: gojq quotes the values an operation failed on, and the
+// document may hold an access token, while stderr ends up in CI logs.
+// Strings the expression itself contains stay, as do numbers, so the
+// message still says what went wrong where.
+func (p *Program) withoutValues(err error) string {
+	var ve gojq.ValueError // error(v), halt_error: the message is v
+	if errors.As(err, &ve) {
+		if s, ok := ve.Value().(string); ok && strings.Contains(p.Expr, s) {
+			return "error: " + s
+		}
+		return "error(…) raised with a value from the output (not shown)"
+	}
+	msg := err.Error()
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i+1])
+		// The string runs to the next unescaped quote; a preview cut off
+		// inside an array or object may leave it open: then to the end.
+		end := len(msg)
+		for j := i + 1; j < len(msg); j++ {
+			if msg[j] == '\\' {
+				j++
+			} else if msg[j] == '"' {
+				end = j
+				break
+			}
+		}
+		if content := msg[i+1 : end]; content != "" && strings.Contains(p.Expr, content) {
+			b.WriteString(content)
+		} else {
+			b.WriteString("…")
+		}
+		b.WriteString(`"`)
+		if end == len(msg) {
+			return b.String()
+		}
+		msg = msg[end+1:]
 	}
 }

@@ -82,3 +82,37 @@ func TestErrorNamesExpression(t *testing.T) {
 		t.Errorf("runtime error %v is not a jq.Error", err)
 	}
 }
+
+// A failing expression must not print the output's values in its error:
+// stderr ends up in CI logs, and the document may hold an access token.
+// What the user wrote in the expression may be echoed.
+func TestErrorsShowNoValues(t *testing.T) {
+	const token = "s3cr3t-T0KEN-abcdefghijklmnopqrstuvwxyz"
+	doc := map[string]any{"access_token": token, "scopes": []string{"a"}, "n": 1}
+	for _, tc := range []struct{ expr, want string }{
+		{".access_token.x", `expected an object but got: string ("…")`},
+		{".access_token | error", "error(…) raised with a value from the output"},
+		{`.access_token | halt_error`, "error(…) raised with a value from the output"},
+		{". - 1", `cannot subtract: object ({"…"`},
+		{".access_token | tonumber", "tonumber cannot be applied to"},
+		{`.n + "zz"`, `cannot add: number (1) and string ("zz")`}, // the user's own string stays
+		{`error("no such field")`, "error: no such field"},
+		{`.access_token | test("(")`, "test"},
+		{`.access_token * 1000000000`, "repeat string result too large"},
+		{`.access_token as $t | [] | has($t)`, "has"},
+	} {
+		p, err := Compile(tc.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.expr, err)
+		}
+		err = p.Write(context.Background(), io.Discard, doc)
+		if err == nil {
+			t.Errorf("%s: no error", tc.expr)
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "s3cr3t") || strings.Contains(msg, "abcdef") || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: error %q, want it to contain %q and no part of the token", tc.expr, msg, tc.want)
+		}
+	}
+}
