@@ -19,6 +19,7 @@ func TestContradictoryFlags(t *testing.T) {
 		{[]string{"logout", "ziina", "--all"}, "zauth logout: give a provider or --all, not both"},
 		{[]string{"logout", "--all", "--profile", "work"}, "zauth logout: --all removes every profile's login: give --profile with a provider, or --all, not both"},
 		{[]string{"logout"}, "zauth logout: name a provider, or pass --all"},
+		{[]string{"inspect", "--profile", "work"}, "zauth inspect: --profile picks among one provider's logins: name the provider too, for example `zauth inspect ziina --profile work`"},
 		{[]string{"login", "ziina", "--port", "9000", "--redirect-uri", "http://127.0.0.1:9001/cb"}, "use either --port or --redirect-uri, not both"},
 		{[]string{"client", "set", "ziina", "--client-id", "x", "--api-key-stdin"}, "zauth: ziina has no API key: leave out --api-key-stdin"},
 		{[]string{"token", "ziina", "--format", "env", "--jq", ".access_token"}, "zauth token: give --jq or --format=env, not both"},
