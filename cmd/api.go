@@ -36,13 +36,20 @@ api_url; a redirect anywhere else is refused (exit 4) and the token is not sent
 there. Only Bearer tokens are sent (exit 2 for another token type).
 
 -d sends a body (default method POST): the data itself, @FILE, or @- for
-stdin. Its Content-Type defaults to application/json when the data is JSON.`,
+stdin. Its Content-Type defaults to application/json when the data is JSON.
+
+--jq filters a JSON response body with a jq expression, as on the commands
+that print JSON: string results print raw, one a line.`,
 		Example: `  zauth api ziina /account
-  zauth api zbd /v1/oauth2/wallet
+  zauth api zbd /v1/oauth2/wallet --jq .data.balance
   zauth api ziina -X POST /payment_intent -d '{"amount":1000,"currency_code":"AED","test":true}'`,
 		Args:              cobra.ExactArgs(2),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
+			prog, err := compileJQ(c) // before anything is sent
+			if err != nil {
+				return err
+			}
 			t, err := app.Target(args[0], profile)
 			if err != nil {
 				return err
@@ -92,6 +99,15 @@ stdin. Its Content-Type defaults to application/json when the data is JSON.`,
 				}
 				fmt.Fprintln(app.Out)
 			}
+			if ok && prog != nil {
+				var v any
+				dec := json.NewDecoder(resp.Body)
+				dec.UseNumber()
+				if err := dec.Decode(&v); err != nil {
+					return exitcode.Newf(exitcode.Provider, "%s %s: the response is not JSON, so --jq cannot filter it: %v", ar.Method, args[1], err)
+				}
+				return runJQ(c, prog, app.Out, v)
+			}
 			if ok {
 				_, err = io.Copy(app.Out, resp.Body)
 				return err
@@ -111,6 +127,7 @@ stdin. Its Content-Type defaults to application/json when the data is JSON.`,
 	c.Flags().StringVarP(&data, "data", "d", "", "request body: DATA, @FILE or @- for stdin")
 	c.Flags().StringArrayVarP(&headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
 	c.Flags().BoolVarP(&include, "include", "i", false, "print the status line and response headers first")
+	c.Flags().String("jq", "", "filter the JSON response body with a jq `expression`; strings print raw")
 	return c
 }
 

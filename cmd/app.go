@@ -57,9 +57,14 @@ func (a *App) Config() (*config.Config, error) {
 // Store opens the token store once; the file backend only when asked for.
 func (a *App) Store() *tokenstore.Store {
 	if a.store == nil {
-		a.store = tokenstore.Open(a.InsecureStorage || os.Getenv("ZAUTH_STORAGE") == "file", a.Err)
+		a.store = tokenstore.Open(a.fileStorage(), a.Err)
 	}
 	return a.store
+}
+
+// fileStorage reports whether secrets go to the 0600 file, not the keychain.
+func (a *App) fileStorage() bool {
+	return a.InsecureStorage || os.Getenv("ZAUTH_STORAGE") == "file"
 }
 
 // Env builds the flow environment.

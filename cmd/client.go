@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -93,6 +94,9 @@ key order and a symbolic link to it are kept.`,
 				return exitcode.Newf(exitcode.Usage, "%s is set up for a public client (client_auth none), which has no secret", p.Name).WithHint(
 					"for a confidential client, define the provider again without --public")
 			}
+			if apiKeyStdin && !p.UsesAPIKey {
+				return exitcode.Newf(exitcode.Usage, "%s has no API key: leave out --api-key-stdin", p.Name)
+			}
 			in := bufio.NewReader(app.In)
 			var secret, apiKey string
 			switch {
@@ -164,8 +168,18 @@ func (a *App) editConfig() (*config.Config, error) {
 func newClientShowCmd(app *App) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
-		Use:               "show <provider>",
-		Short:             "Show the client settings and whether a secret is stored",
+		Use:   "show <provider>",
+		Short: "Show the client settings and whether a secret is stored",
+		Long: `Show the client id, username (Ziina), redirect URI and config file zauth will
+use for a provider, and where its secret comes from: the environment, the
+keychain, or nowhere yet. The secret itself is never printed.
+
+--json gives facts for scripts: {provider, client_id, username, redirect_uri,
+public_client, secret_stored, secret_source, api_key_stored, api_key_source,
+config_file}; a source is "environment", "keychain" or "file", or null when
+nothing is stored. api_key_* appear only for providers with an API key (ZBD).`,
+		Example: `  zauth client show ziina
+  zauth client show zbd --jq .secret_stored`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -177,38 +191,51 @@ func newClientShowCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			secretState := func(name string) (string, error) {
+			// Where each secret comes from: facts for scripts, a phrase for people.
+			secretState := func(name string) (secretFact, error) {
 				if config.Env(p.Name, name) != "" {
-					return "from " + config.EnvName(p.Name, name), nil
+					return secretFact{true, ptr("environment"), "from " + config.EnvName(p.Name, name)}, nil
 				}
 				v, err := app.Store().Secret(p.Name, name)
 				switch {
 				case err != nil:
-					return "", err
+					return secretFact{}, err
 				case v == "":
-					return "not stored", nil
+					return secretFact{text: "not stored"}, nil
+				case app.fileStorage():
+					return secretFact{true, ptr("file"), "stored in the " + app.Store().Backend.Name()}, nil
 				}
-				return "stored in the " + app.Store().Backend.Name(), nil
+				return secretFact{true, ptr("keychain"), "stored in the OS keychain"}, nil
 			}
 			out := struct {
-				Provider    string `json:"provider"`
-				ClientID    string `json:"client_id"`
-				Username    string `json:"username,omitempty"`
-				RedirectURI string `json:"redirect_uri"`
-				Secret      string `json:"secret"`
-				APIKey      string `json:"api_key,omitempty"`
-				ConfigFile  string `json:"config_file"`
-			}{Provider: p.Name, RedirectURI: redirect, ConfigFile: app.cfg.File}
+				Provider     string  `json:"provider"`
+				ClientID     string  `json:"client_id"`
+				Username     string  `json:"username,omitempty"`
+				RedirectURI  string  `json:"redirect_uri"`
+				PublicClient bool    `json:"public_client"`
+				SecretStored bool    `json:"secret_stored"`
+				SecretSource *string `json:"secret_source"`
+				APIKeyStored *bool   `json:"api_key_stored,omitempty"`
+				APIKeySource any     `json:"api_key_source,omitempty"` // *string, or null; absent without an API key
+				ConfigFile   string  `json:"config_file"`
+			}{Provider: p.Name, RedirectURI: redirect, PublicClient: p.ClientAuth == provider.AuthNone, ConfigFile: app.cfg.File}
 			out.ClientID, _ = app.cfg.ClientID(p)
 			if p.UsesUsername {
 				out.Username = app.cfg.Username(p)
 			}
-			if out.Secret, err = secretState(tokenstore.ClientSecret); err != nil {
+			secret, err := secretState(tokenstore.ClientSecret)
+			if err != nil {
 				return err
 			}
+			out.SecretStored, out.SecretSource = secret.stored, secret.source
+			var apiKey secretFact
 			if p.UsesAPIKey {
-				if out.APIKey, err = secretState(tokenstore.APIKey); err != nil {
+				if apiKey, err = secretState(tokenstore.APIKey); err != nil {
 					return err
+				}
+				out.APIKeyStored, out.APIKeySource = &apiKey.stored, json.RawMessage("null")
+				if apiKey.source != nil {
+					out.APIKeySource = apiKey.source
 				}
 			}
 			if asJSON {
@@ -218,9 +245,12 @@ func newClientShowCmd(app *App) *cobra.Command {
 			if p.UsesUsername {
 				fmt.Fprintf(app.Out, "Username:      %s\n", orNone(out.Username))
 			}
-			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", out.Secret)
+			if out.PublicClient {
+				secret.text = "none (a public client)"
+			}
+			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", secret.text)
 			if p.UsesAPIKey {
-				fmt.Fprintf(app.Out, "API key:       %s\n", out.APIKey)
+				fmt.Fprintf(app.Out, "API key:       %s\n", apiKey.text)
 			}
 			fmt.Fprintf(app.Out, "Config file:   %s\n", out.ConfigFile)
 			return nil
@@ -232,8 +262,12 @@ func newClientShowCmd(app *App) *cobra.Command {
 
 func newClientDeleteCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:               "delete <provider>",
-		Short:             "Forget the client settings and secrets (stored logins stay)",
+		Use:   "delete <provider>",
+		Short: "Forget the client settings and secrets (stored logins stay)",
+		Long: `Remove the provider's client id, username and redirect URI from the config
+file and its client secret (and API key) from the keychain. Stored logins are
+not touched: remove them with zauth logout. Secrets given in the environment
+(ZAUTH_<PROVIDER>_CLIENT_SECRET) are not zauth's to delete.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -295,3 +329,12 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// secretFact is where a client secret comes from, if anywhere.
+type secretFact struct {
+	stored bool
+	source *string // "environment", "keychain" or "file"; nil when not stored
+	text   string  // the same, for people
+}
+
+func ptr[T any](v T) *T { return &v }

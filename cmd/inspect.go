@@ -62,6 +62,9 @@ who the token belongs to. Without a provider, inspects the only stored login.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 && c.Flags().Changed("profile") { // would be ignored
+				return exitcode.Newf(exitcode.Usage, "%s: --profile picks among one provider's logins: name the provider too, for example `%s ziina --profile %s`", c.CommandPath(), c.CommandPath(), profile)
+			}
 			if len(args) == 0 {
 				name, prof, err := app.onlyLogin()
 				if err != nil {

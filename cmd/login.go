@@ -112,7 +112,7 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
 	c.Flags().BoolVar(&noBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
 	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider); 0 picks a free port")
-	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default http://127.0.0.1:8976/callback)")
+	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default: the provider's redirect_uri setting, else "+provider.DefaultRedirectURI+"; zauth login <provider> --help shows it)")
 	c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
 	_ = c.RegisterFlagCompletionFunc("scope", scopeCompletion(app))
 	return c

@@ -48,8 +48,13 @@ settings if a token may have leaked.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			if all == (len(args) == 1) {
-				return exitcode.Newf(exitcode.Usage, "name a provider, or pass --all")
+			switch {
+			case all && len(args) == 1:
+				return usageError(c, "give a provider or --all, not both")
+			case all && c.Flags().Changed("profile"):
+				return usageError(c, "--all removes every profile's login: give --profile with a provider, or --all, not both")
+			case !all && len(args) == 0:
+				return usageError(c, "name a provider, or pass --all")
 			}
 			if !all {
 				v, err := app.logout(c, args[0], profile)

@@ -19,7 +19,13 @@ func newProvidersCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "providers",
 		Short: "List the providers zauth knows, with their endpoints",
-		Args:  cobra.NoArgs,
+		Long: `List the built-in providers (Ziina, ZBD) and those defined in the config file,
+with the endpoints zauth will use after the config's overrides (auth_url,
+token_url, ...), and how the client authenticates at the token endpoint. Add a
+provider with zauth providers add.`,
+		Example: `  zauth providers
+  zauth providers --jq '.[].name'`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			var out []*provider.Provider
 			for _, n := range app.providerNames() {

@@ -12,8 +12,14 @@ func newRefreshCmd(app *App) *cobra.Command {
 		asJSON  bool
 	)
 	c := &cobra.Command{
-		Use:               "refresh <provider>",
-		Short:             "Refresh the stored access token now",
+		Use:   "refresh <provider>",
+		Short: "Refresh the stored access token now",
+		Long: `Use the stored refresh token to get a new access token now, and store it.
+zauth token does this on its own when the token is about to expire; refresh is
+for checking that the refresh token still works, or for a fresh expiry.
+
+A failed refresh keeps the stored login. Without a refresh token, or when the
+provider rejects it (invalid_grant), the exit code is 3: log in again.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {

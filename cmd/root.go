@@ -127,6 +127,8 @@ See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 	)
 	useBashCompletion(root)
 	friendlyArgs(root)
+	addJQ(app, root)
+	effectiveDefaults(app, root)
 	return root
 }
 

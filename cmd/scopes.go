@@ -14,8 +14,13 @@ import (
 func newScopesCmd(app *App) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
-		Use:               "scopes [<provider>]",
-		Short:             "List the scopes each provider offers",
+		Use:   "scopes [<provider>]",
+		Short: "List the scopes each provider offers",
+		Long: `List the scopes a provider offers, each with what it grants and the narrower
+scopes it covers; without a provider, every provider's. These are the names
+zauth login --scope accepts (they also complete on the command line).`,
+		Example: `  zauth scopes ziina
+  zauth scopes zbd --jq '.[].scopes[].name'`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {

@@ -1,13 +1,18 @@
 package cmd
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/paths"
+	"github.com/zauth-cli/zauth/pkg/provider"
 )
 
 // usageError marks a mistake in how zauth was called: exit 2, one line
@@ -129,4 +134,48 @@ func cobraFlagCheck(c *cobra.Command, err error) error {
 		}
 	}
 	return err
+}
+
+// effectiveDefaults makes help show the defaults in effect where they
+// depend on the configuration: the config file's path always, and, when
+// a provider is named (`zauth login ziina --help`), that provider's
+// configured redirect URI and scopes. Help without a provider, and the
+// generated docs, keep the generic wording, so they do not depend on the
+// machine they are made on.
+func effectiveDefaults(app *App, root *cobra.Command) {
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if f := c.Root().PersistentFlags().Lookup("config"); f != nil && strings.HasSuffix(f.Usage, ")") {
+			f.Usage = strings.TrimSuffix(f.Usage, ")") + "; in effect: " + cmp.Or(app.ConfigFile, paths.ConfigFile()) + ")"
+		}
+		if args := c.Flags().Args(); len(args) > 0 && strings.Contains(c.Use, "<provider>") {
+			app.noConfigWarnings = true // help is not the place; doctor is
+			if p, err := app.Provider(args[0]); err == nil {
+				c.Flags().VisitAll(func(f *pflag.Flag) { providerDefault(app.cfg, p, f) })
+			}
+		}
+		help(c, args)
+	})
+}
+
+// providerDefault replaces a flag's generic "(default: ...)" with the value
+// the configuration gives for p.
+func providerDefault(cfg *config.Config, p *provider.Provider, f *pflag.Flag) {
+	i := strings.LastIndex(f.Usage, "(default: ")
+	if i < 0 || !strings.HasSuffix(f.Usage, ")") {
+		return
+	}
+	var v string
+	switch f.Name {
+	case "redirect-uri":
+		v, _ = cfg.RedirectURI(p)
+	case "scope":
+		v = "none configured: the provider's own"
+		if s := cfg.DefaultScopes(p); len(s) > 0 {
+			v = strings.Join(s, "+")
+		}
+	}
+	if v != "" {
+		f.Usage = f.Usage[:i] + fmt.Sprintf("(default for %s: %s)", p.Name, v)
+	}
 }

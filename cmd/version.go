@@ -48,17 +48,26 @@ var buildVersion = sync.OnceValue(func() BuildInfo {
 })
 
 func newVersionCmd(app *App) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	c := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
 		Long: `Print zauth's version, the commit it was built from and when. Release builds
 carry them from the release; a build from source reports the module version
-and VCS revision the Go toolchain recorded.`,
+and VCS revision the Go toolchain recorded; "unknown" where neither says.`,
+		Example: `  zauth version
+  zauth version --json
+  zauth version --jq .version`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			b := buildVersion()
+			if asJSON {
+				return writeJSON(app.Out, b)
+			}
 			_, err := fmt.Fprintf(app.Out, "zauth %s (commit %s, built %s)\n", b.Version, b.Commit, b.Date)
 			return err
 		},
 	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {version, commit, date}")
+	return c
 }

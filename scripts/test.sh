@@ -8,9 +8,16 @@ cd "$(dirname "$0")/.."
 # cannot reach it fails instead of skipping.
 export ZAUTH_TEST_REQUIRE_KEYCHAIN=1
 
+# Progress goes to stderr: compiling is silent, and the first run compiles
+# for minutes.
+say() { printf 'test.sh: %s\n' "$*" >&2; }
+
 if [ $# -gt 0 ]; then
+  say "building and running go test -count=1 $* (compiling first; the first run takes a few minutes)…"
   exec scripts/with-keyring.sh go test -count=1 "$@"
 fi
+
+say "the whole suite: fuzzing, then the unit and end-to-end tests. The first run compiles for a few minutes; later runs reuse Go's build cache."
 
 fuzztime=${ZAUTH_FUZZTIME:-8s}
 log=$(mktemp)
@@ -21,8 +28,15 @@ for target in \
   ./pkg/loopback:FuzzParseCallback \
   ./pkg/loopback:FuzzPastedURL; do
   pkg=${target%%:*} name=${target#*:}
-  echo "fuzzing $name for $fuzztime"
+  start=$SECONDS
+  say "[1/2] fuzzing $name in $pkg for $fuzztime (after compiling it with coverage instrumentation)…"
   go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" >"$log" 2>&1 || { cat "$log"; exit 1; }
+  say "      done in $((SECONDS - start))s"
 done
 
-scripts/with-keyring.sh go test -count=1 ./...
+start=$SECONDS
+say "[2/2] building and running the unit and end-to-end tests (go test ./...): each package prints its result when it is done; the end-to-end tests build zauth, the test browser and, the first time, a third-party OpenID Provider first…"
+status=0
+scripts/with-keyring.sh go test -count=1 ./... || status=$?
+say "      tests finished in $((SECONDS - start))s ($([ $status = 0 ] && echo passed || echo FAILED))"
+exit $status

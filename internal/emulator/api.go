@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -28,6 +29,29 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, 200, map[string]any{"account_id": "3f8a2c1e-emulated", "account_type": "business", "status": "active",
 			"ziiname": "emulated-shop", "display_name": "Emulated Shop", "profile_picture_url": nil})
+	}
+}
+
+// paymentIntent is Ziina's POST /api/payment_intent: a JSON body with an
+// amount, answered with a new intent (nothing is charged here either).
+func (s *Server) paymentIntent(w http.ResponseWriter, r *http.Request) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	known, allowed := s.valid(tok, "write_payment_intents")
+	var body struct {
+		Amount       int64  `json:"amount"`
+		CurrencyCode string `json:"currency_code"`
+		Test         bool   `json:"test"`
+	}
+	switch {
+	case !ok || !known:
+		writeJSON(w, 401, map[string]string{"message": "Unauthorized"})
+	case !allowed:
+		writeJSON(w, 403, map[string]string{"message": "write_payment_intents scope required"})
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || json.NewDecoder(r.Body).Decode(&body) != nil || body.Amount <= 0:
+		writeJSON(w, 400, map[string]string{"message": "a JSON body with a positive amount is required"})
+	default:
+		writeJSON(w, 201, map[string]any{"id": "pi-emulated", "amount": body.Amount, "currency_code": body.CurrencyCode,
+			"status": "requires_payment_instrument", "test": body.Test})
 	}
 }
 

@@ -138,6 +138,7 @@ func New(kind Kind, opts Options) *Server {
 	case Ziina:
 		mux.HandleFunc("GET /oidc/.well-known/openid-configuration", s.discovery)
 		mux.HandleFunc("GET /api/account", s.account)
+		mux.HandleFunc("POST /api/payment_intent", s.paymentIntent)
 	case ZBD:
 		mux.HandleFunc("GET /v1/oauth2/user", s.zbdData("user"))
 		mux.HandleFunc("GET /v1/oauth2/wallet", s.zbdData("wallet"))
@@ -147,6 +148,7 @@ func New(kind Kind, opts Options) *Server {
 		mux.HandleFunc("POST /revoke", s.revoke)
 		mux.HandleFunc("POST /introspect", s.introspect)
 		mux.HandleFunc("GET /userinfo", s.userinfo)
+		mux.HandleFunc("GET /me", s.userinfo) // an API that takes the server's access tokens
 	}
 	if opts.TLS {
 		s.srv = httptest.NewTLSServer(s.hostileHandler(mux))

@@ -5,16 +5,25 @@ package progress
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 )
 
 var frames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
-// Wait prints msg until the returned stop function is called. On a terminal
-// it animates a spinner and the time left before deadline.
+// Animated reports whether a terminal can take the spinner's carriage
+// returns and escape sequences: not with TERM=dumb (Emacs shells, some
+// CI consoles), nor when the user asked for plain output with NO_COLOR.
+func Animated(terminal bool) bool {
+	return terminal && os.Getenv("TERM") != "dumb" && os.Getenv("NO_COLOR") == ""
+}
+
+// Wait prints msg until the returned stop function is called. On a
+// terminal that can take it (Animated) it animates a spinner and the time
+// left before deadline.
 func Wait(w io.Writer, terminal bool, msg string, deadline time.Time) (stop func()) {
-	if !terminal {
+	if !Animated(terminal) {
 		fmt.Fprintf(w, "%s (giving up in %s)\n", msg, time.Until(deadline).Round(time.Second))
 		return func() {}
 	}
