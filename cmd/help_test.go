@@ -61,14 +61,14 @@ func TestHelpShowsEffectiveDefaults(t *testing.T) {
 	}{
 		{[]string{"login", "ziina", "--help"}, []string{
 			"(default for ziina: http://127.0.0.1:9999/cb)",
-			"(default for ziina: read_account+offline_access)",
+			"(default for ziina: the previous login's, else read_account+offline_access)",
 			"in effect: " + file + ")"}},
 		{[]string{"login", "zbd", "--help"}, []string{
 			"(default for zbd: http://127.0.0.1:8976/callback)",
-			"(default for zbd: none configured: the provider's own)"}},
+			"(default for zbd: the previous login's; none configured)"}},
 		{[]string{"login", "--help"}, []string{
 			"(default: the provider's redirect_uri setting, else http://127.0.0.1:8976/callback; zauth login <provider> --help shows it)",
-			"(default: the configured scopes)"}},
+			"(default: those of the profile's previous login, else the configured scopes)"}},
 		{[]string{"login", "nosuch", "--help"}, []string{"(default: the provider's redirect_uri setting"}},
 	} {
 		out, errOut, code := run(t, tc.args...)

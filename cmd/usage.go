@@ -170,9 +170,9 @@ func providerDefault(cfg *config.Config, p *provider.Provider, f *pflag.Flag) {
 	case "redirect-uri":
 		v, _ = cfg.RedirectURI(p)
 	case "scope":
-		v = "none configured: the provider's own"
+		v = "the previous login's; none configured"
 		if s := cfg.DefaultScopes(p); len(s) > 0 {
-			v = strings.Join(s, "+")
+			v = "the previous login's, else " + strings.Join(s, "+")
 		}
 	}
 	if v != "" {
