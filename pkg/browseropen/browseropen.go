@@ -145,17 +145,22 @@ func headless(goos string, getenv func(string) string) error {
 	return nil
 }
 
-// run starts args with no stdio and waits a moment for a verdict: an exit
-// status within defaultWait is the answer; still running after it means a
-// browser is up. The process is reaped when it exits.
+// run runs args with no stdio and waits a moment for a verdict (see
+// waitBriefly). Its stdio is the null device: a pipe would make waiting for
+// it wait for every process holding the pipe, the browser included, and
+// the browser's output has no place in zauth's.
 func run(args []string) error {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = childproc.Environ()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
+	return waitBriefly(cmd.Run)
+}
+
+// waitBriefly runs f and waits at most defaultWait for it: its error within
+// that time is the answer; still running after it means a browser is up
+// (the process is left to finish on its own).
+func waitBriefly(f func() error) error {
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() { done <- f() }()
 	t := time.NewTimer(defaultWait)
 	defer t.Stop()
 	select {
@@ -186,44 +191,18 @@ var unixOpeners = []string{"xdg-open", "x-www-browser", "www-browser"}
 // discarded, and waits for it at most defaultWait. On Windows pkg/browser's
 // ShellExecute is used, which cannot be given an environment.
 func openDefault(url string) error {
-	var run func() error
 	switch runtime.GOOS {
 	case "windows":
-		run = func() error { return browser.OpenURL(url) }
+		return waitBriefly(func() error { return browser.OpenURL(url) })
 	case "darwin":
-		run = func() error { return opener("open", url).Run() }
-	default:
-		name := ""
-		for _, o := range unixOpeners {
-			if _, err := exec.LookPath(o); err == nil {
-				name = o
-				break
-			}
-		}
-		if name == "" {
-			return &exec.Error{Name: strings.Join(unixOpeners, ","), Err: exec.ErrNotFound}
-		}
-		run = func() error { return opener(name, url).Run() }
+		return run([]string{"open", url})
 	}
-	done := make(chan error, 1)
-	go func() { done <- run() }()
-	t := time.NewTimer(defaultWait)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return nil // still running: most likely the browser itself
+	for _, o := range unixOpeners {
+		if _, err := exec.LookPath(o); err == nil {
+			return run([]string{o, url})
+		}
 	}
-}
-
-// opener is an OS opener command. Its stdio is the null device: a pipe
-// would make waiting for it wait for every process holding the pipe, the
-// browser included, and the browser's output has no place in zauth's.
-func opener(name, url string) *exec.Cmd {
-	cmd := exec.Command(name, url)
-	cmd.Env = childproc.Environ()
-	return cmd
+	return &exec.Error{Name: strings.Join(unixOpeners, ","), Err: exec.ErrNotFound}
 }
 
 func isWSL() bool {

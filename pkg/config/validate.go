@@ -119,33 +119,12 @@ func closest(s string, valid []string) string {
 	best, bestD := "", len(s)/2+2
 	norm := func(x string) string { return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(x)) }
 	for _, v := range valid {
-		d := distance(norm(s), norm(v))
+		d := provider.EditDistance(norm(s), norm(v))
 		if d < bestD {
 			best, bestD = v, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // UnknownEnv lists ZAUTH_ variables in the environment that zauth does not

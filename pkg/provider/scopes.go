@@ -58,7 +58,7 @@ func (p *Provider) CheckScopes(scopes []string) error {
 func Closest(s string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		d := distance(strings.ToLower(s), c)
+		d := EditDistance(strings.ToLower(s), c)
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -69,8 +69,9 @@ func Closest(s string, candidates []string) string {
 	return best
 }
 
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, for "did you
+// mean" suggestions.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
