@@ -65,7 +65,7 @@ func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []str
 		q.Set("scope", p.JoinScopes(scopes))
 	}
 	q.Set("state", r.State)
-	if p.PKCE != "off" {
+	if p.PKCE != provider.PKCEOff {
 		r.Verifier = oauth2.GenerateVerifier()
 		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(r.Verifier))
 		q.Set("code_challenge_method", "S256")

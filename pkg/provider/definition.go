@@ -2,84 +2,50 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 )
 
-// definition is the data form of a provider: the built-in ones
-// (builtin.yaml) and the config file's providers.<name> blocks alike.
-type definition struct {
-	DisplayName          *string         `json:"display_name"`
-	AuthURL              *string         `json:"auth_url"`
-	TokenURL             *string         `json:"token_url"`
-	Issuer               *string         `json:"issuer"`
-	APIURL               *string         `json:"api_url"`
-	RevocationURL        *string         `json:"revocation_url"`
-	IntrospectionURL     *string         `json:"introspection_url"`
-	UserinfoURL          *string         `json:"userinfo_url"`
-	DefaultRedirectURI   *string         `json:"default_redirect_uri"`
-	Scopes               json.RawMessage `json:"scopes"`
-	ScopeSeparator       *string         `json:"scope_separator"`
-	ClientAuth           *ClientAuth     `json:"client_auth"`
-	TokenBody            *BodyEncoding   `json:"token_body"`
-	PKCE                 *string         `json:"pkce"`
-	IssOnRedirect        *bool           `json:"iss_on_redirect"`
-	ConsentForOffline    *bool           `json:"consent_for_offline"`
-	RedirectURIOnRefresh *bool           `json:"redirect_uri_on_refresh"`
-	PublicWithoutSecret  *bool           `json:"public_without_secret"`
-	SecretName           *string         `json:"secret_name"`
-	UsesUsername         *bool           `json:"uses_username"`
-	UsesAPIKey           *bool           `json:"uses_api_key"`
-	APIAuth              *string         `json:"api_auth"`
-	IdentityPaths        []string        `json:"identity_paths"`
-	Account              *AccountSource  `json:"account"`
+// definitionForm reads a provider's data form (builtin.yaml, and the config
+// file's providers.<name> blocks alike) straight into a Provider, except
+// for the two keys whose data form differs from the field: scopes, which
+// may be a map, and consent_for_offline, whose absence has a meaning of its
+// own. encoding/json gives these outer fields precedence over the embedded
+// Provider's.
+type definitionForm struct {
+	*Provider
+	Scopes            json.RawMessage `json:"scopes"`
+	ConsentForOffline *bool           `json:"consent_for_offline"`
 }
 
 // FromDefinition builds a provider from its data form, starting from the
 // standard defaults (Custom). Scopes are either a list of {name,
 // description, covers} (catalogue order kept) or a map of name to
-// description (sorted by name).
+// description (sorted by name). An unknown pkce, client_auth, token_body or
+// api_auth value is an error naming the valid ones.
 func FromDefinition(name string, def map[string]any) (*Provider, error) {
 	raw, err := json.Marshal(def)
 	if err != nil {
 		return nil, fmt.Errorf("provider %s: %v", name, err)
 	}
-	var d definition
+	p := Custom(name)
+	d := definitionForm{Provider: p}
 	if err := json.Unmarshal(raw, &d); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			key := te.Field[strings.LastIndex(te.Field, ".")+1:]
+			return nil, fmt.Errorf("provider %s: %s must be a %s, not a %s", name, key, kindName(te.Type), te.Value)
+		}
 		return nil, fmt.Errorf("provider %s: %v", name, err)
 	}
-	p := Custom(name)
-	set(&p.DisplayName, d.DisplayName)
-	set(&p.AuthURL, d.AuthURL)
-	set(&p.TokenURL, d.TokenURL)
-	set(&p.Issuer, d.Issuer)
-	set(&p.APIURL, d.APIURL)
-	set(&p.RevocationURL, d.RevocationURL)
-	set(&p.IntrospectionURL, d.IntrospectionURL)
-	set(&p.UserinfoURL, d.UserinfoURL)
-	set(&p.DefaultRedirectURI, d.DefaultRedirectURI)
-	set(&p.ScopeSeparator, d.ScopeSeparator)
-	set(&p.ClientAuth, d.ClientAuth)
-	set(&p.TokenBody, d.TokenBody)
-	set(&p.PKCE, d.PKCE)
-	set(&p.IssOnRedirect, d.IssOnRedirect)
-	set(&p.ConsentForOffline, d.ConsentForOffline)
-	set(&p.RedirectURIOnRefresh, d.RedirectURIOnRefresh)
-	set(&p.PublicWithoutSecret, d.PublicWithoutSecret)
-	set(&p.SecretName, d.SecretName)
-	set(&p.UsesUsername, d.UsesUsername)
-	set(&p.UsesAPIKey, d.UsesAPIKey)
-	set(&p.APIAuth, d.APIAuth)
-	if d.IdentityPaths != nil {
-		p.IdentityPaths = d.IdentityPaths
-	}
-	if d.Account != nil {
-		if d.Account.Path == "" || len(d.Account.Fields) == 0 {
-			return nil, fmt.Errorf("provider %s: account needs a path and fields", name)
-		}
-		p.Account = d.Account
+	p.Name = name // the block's key names it, never a key inside
+	if p.Account != nil && (p.Account.Path == "" || len(p.Account.Fields) == 0) {
+		return nil, fmt.Errorf("provider %s: account needs a path and fields", name)
 	}
 	if len(d.Scopes) > 0 && string(d.Scopes) != "null" {
 		var list []Scope
@@ -100,7 +66,9 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 			return nil, fmt.Errorf("provider %s: invalid scope name %q", name, s.Name)
 		}
 	}
-	if d.ConsentForOffline == nil {
+	if d.ConsentForOffline != nil {
+		p.ConsentForOffline = *d.ConsentForOffline
+	} else {
 		// OpenID Connect Core §11: servers drop offline_access requested
 		// without prompt=consent.
 		p.ConsentForOffline = p.HasScope(OpenIDScope)
@@ -108,8 +76,29 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 	return p, nil
 }
 
-func set[T any](field *T, v *T) {
-	if v != nil {
-		*field = *v
+// kindName names a Go type the way a config file author thinks of it.
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice:
+		return "list"
+	case reflect.Struct, reflect.Pointer, reflect.Map:
+		return "map"
+	default:
+		return "string"
 	}
 }
+
+// DefinitionKeys lists the keys a provider definition (a providers.<name>
+// block, or builtin.yaml) may use: Provider's own keys, but its name.
+var DefinitionKeys = sync.OnceValue(func() []string {
+	t := reflect.TypeFor[Provider]()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "name" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+})

@@ -6,9 +6,11 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -29,9 +31,81 @@ const (
 type BodyEncoding string
 
 const (
+	// BodyForm is application/x-www-form-urlencoded (RFC 6749).
 	BodyForm BodyEncoding = "form"
+	// BodyJSON is a JSON object (ZBD).
 	BodyJSON BodyEncoding = "json"
 )
+
+// PKCE says whether authorization requests carry a PKCE challenge.
+type PKCE string
+
+const (
+	// PKCERequired: the provider refuses requests without it.
+	PKCERequired PKCE = "required"
+	// PKCES256: sent, as zauth does for every provider that does not
+	// forbid it.
+	PKCES256 PKCE = "s256"
+	// PKCEOff: not sent, for a server that rejects the parameters.
+	PKCEOff PKCE = "off"
+)
+
+// APIAuth says how API calls carry the access token.
+type APIAuth string
+
+const (
+	// APIBearer sends Authorization: Bearer <token>.
+	APIBearer APIAuth = "bearer"
+	// APIUserToken sends usertoken and apikey headers (ZBD).
+	APIUserToken APIAuth = "usertoken"
+)
+
+// The quirk fields come from config files: a value outside its set is
+// refused when the definition is read, naming the valid ones, instead of
+// silently meaning the default.
+func (v ClientAuth) check() error   { return checkEnum("client_auth", v, AuthBasic, AuthPost, AuthNone) }
+func (v BodyEncoding) check() error { return checkEnum("token_body", v, BodyForm, BodyJSON) }
+func (v PKCE) check() error         { return checkEnum("pkce", v, PKCERequired, PKCES256, PKCEOff) }
+func (v APIAuth) check() error      { return checkEnum("api_auth", v, APIBearer, APIUserToken) }
+
+// UnmarshalText accepts only a known client_auth value.
+func (v *ClientAuth) UnmarshalText(b []byte) error { return unmarshalEnum(v, b) }
+
+// UnmarshalText accepts only a known token_body value.
+func (v *BodyEncoding) UnmarshalText(b []byte) error { return unmarshalEnum(v, b) }
+
+// UnmarshalText accepts only a known pkce value.
+func (v *PKCE) UnmarshalText(b []byte) error { return unmarshalEnum(v, b) }
+
+// UnmarshalText accepts only a known api_auth value.
+func (v *APIAuth) UnmarshalText(b []byte) error { return unmarshalEnum(v, b) }
+
+func unmarshalEnum[T interface {
+	~string
+	check() error
+}](v *T, b []byte) error {
+	val := T(b)
+	if err := val.check(); err != nil {
+		return err
+	}
+	*v = val
+	return nil
+}
+
+func checkEnum[T ~string](key string, v T, valid ...T) error {
+	if slices.Contains(valid, v) {
+		return nil
+	}
+	names := make([]string, len(valid))
+	for i, s := range valid {
+		names[i] = string(s)
+	}
+	msg := fmt.Sprintf("%s %q must be %s or %s", key, string(v), strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+	if s := Closest(string(v), names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return errors.New(msg)
+}
 
 // Scope is one entry of a provider's scope catalogue.
 type Scope struct {
@@ -62,10 +136,7 @@ type Provider struct {
 
 	ClientAuth ClientAuth   `json:"client_auth"`
 	TokenBody  BodyEncoding `json:"token_body"`
-	// PKCE is "required" (the provider refuses requests without it), "s256"
-	// (sent, as zauth does for every provider that does not forbid it) or
-	// "off" (for a server that rejects the parameters).
-	PKCE string `json:"pkce"`
+	PKCE       PKCE         `json:"pkce"`
 	// IssOnRedirect: the provider adds iss to the redirect (RFC 9207), and a
 	// callback without it, or with another value, is rejected.
 	IssOnRedirect bool `json:"iss_on_redirect"`
@@ -86,9 +157,8 @@ type Provider struct {
 	// UsesAPIKey: API calls need a separate project API key.
 	UsesAPIKey bool `json:"uses_api_key"`
 
-	// APIAuth is how API calls carry the token: "bearer" (Authorization
-	// header) or "usertoken" (ZBD: usertoken and apikey headers).
-	APIAuth string `json:"api_auth"`
+	// APIAuth is how API calls carry the token.
+	APIAuth APIAuth `json:"api_auth"`
 	// IdentityPaths, under APIURL, tell who a token belongs to.
 	IdentityPaths []string `json:"identity_paths,omitempty"`
 	// Account says how a login names its account: one identity API call
@@ -172,20 +242,10 @@ func (p *Provider) Validate() error {
 // checkEnums rejects unknown values of the quirk fields, which come from
 // config files.
 func (p *Provider) checkEnums() error {
-	switch p.ClientAuth {
-	case AuthBasic, AuthPost, AuthNone:
-	default:
-		return fmt.Errorf("provider %s: client_auth %q must be basic, post or none", p.Name, p.ClientAuth)
-	}
-	switch p.TokenBody {
-	case BodyForm, BodyJSON:
-	default:
-		return fmt.Errorf("provider %s: token_body %q must be form or json", p.Name, p.TokenBody)
-	}
-	switch p.PKCE {
-	case "required", "s256", "off":
-	default:
-		return fmt.Errorf("provider %s: pkce %q must be required, s256 or off", p.Name, p.PKCE)
+	for _, e := range []interface{ check() error }{p.ClientAuth, p.TokenBody, p.PKCE, p.APIAuth} {
+		if err := e.check(); err != nil {
+			return fmt.Errorf("provider %s: %w", p.Name, err)
+		}
 	}
 	if p.ScopeSeparator != " " && p.ScopeSeparator != "," {
 		return fmt.Errorf("provider %s: scope_separator must be \" \" or \",\"", p.Name)
@@ -245,6 +305,6 @@ func Names() []string {
 // authentication, space-separated scopes, PKCE S256, Bearer API calls.
 func Custom(name string) *Provider {
 	return &Provider{Name: name, DisplayName: name, DefaultRedirectURI: DefaultRedirectURI,
-		ScopeSeparator: " ", ClientAuth: AuthBasic, TokenBody: BodyForm, PKCE: "s256",
-		SecretName: "client secret", APIAuth: "bearer"}
+		ScopeSeparator: " ", ClientAuth: AuthBasic, TokenBody: BodyForm, PKCE: PKCES256,
+		SecretName: "client secret", APIAuth: APIBearer}
 }

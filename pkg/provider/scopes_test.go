@@ -108,13 +108,18 @@ func TestFromDefinition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.DisplayName != "acme" || p.ClientAuth != AuthPost || p.TokenBody != BodyForm || p.PKCE != "s256" ||
+	if p.DisplayName != "acme" || p.ClientAuth != AuthPost || p.TokenBody != BodyForm || p.PKCE != PKCES256 ||
 		!p.IssOnRedirect || p.ScopeNames()[0] != "read" || p.Validate() != nil {
 		t.Errorf("provider: %+v", p)
 	}
-	bad, _ := FromDefinition("acme", map[string]any{"auth_url": "https://a/x", "token_url": "https://a/t", "client_auth": "magic"})
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "client_auth") {
+	if _, err := FromDefinition("acme", map[string]any{"auth_url": "https://a/x", "token_url": "https://a/t", "client_auth": "magic"}); err == nil || !strings.Contains(err.Error(), "client_auth") {
 		t.Errorf("bad client_auth: %v", err)
+	}
+	// A Provider built in code is checked by Validate the same way.
+	bad := Custom("acme")
+	bad.AuthURL, bad.TokenURL, bad.APIAuth = "https://a/x", "https://a/t", "usertokn"
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "bearer or usertoken") {
+		t.Errorf("bad api_auth: %v", err)
 	}
 	if _, err := FromDefinition("acme", map[string]any{"scopes": []any{map[string]any{"name": "a b"}}}); err == nil {
 		t.Error("accepted a scope name with a space")

@@ -24,7 +24,7 @@ func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record,
 		return err
 	}
 	switch {
-	case p.APIAuth == "usertoken":
+	case p.APIAuth == provider.APIUserToken:
 		req.Header.Set("usertoken", r.AccessToken)
 		if apiKey != "" {
 			req.Header.Set("apikey", apiKey)
