@@ -70,7 +70,11 @@ that print JSON: string results print raw, one a line.`,
 					ar.Method = http.MethodPost
 				}
 				if ar.Header.Get("Content-Type") == "" {
-					ar.Header.Set("Content-Type", map[bool]string{true: "application/json", false: "application/x-www-form-urlencoded"}[json.Valid(ar.Body)])
+					ctype := "application/x-www-form-urlencoded"
+					if json.Valid(ar.Body) {
+						ctype = "application/json"
+					}
+					ar.Header.Set("Content-Type", ctype)
 				}
 			}
 			if ar.Method == "" {

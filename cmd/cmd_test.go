@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zauth-cli/zauth/pkg/provider"
 )
 
 // run runs the command tree in-process with an isolated environment.
@@ -36,8 +38,28 @@ func TestScopes(t *testing.T) {
 			Description string `json:"description"`
 		} `json:"scopes"`
 	}
-	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v) != 2 || v[1].Provider != "ziina" || len(v[1].Scopes) != 6 {
-		t.Errorf("scopes --json: %v\n%s", err, out)
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("scopes --json: %v\n%s", err, out)
+	}
+	// Every provider, in name order, each with its whole catalogue in
+	// catalogue order.
+	var got []string
+	for _, e := range v {
+		got = append(got, e.Provider)
+		p, _ := provider.Lookup(e.Provider)
+		var names []string
+		for _, s := range e.Scopes {
+			names = append(names, s.Name)
+			if s.Description == "" {
+				t.Errorf("scopes --json: %s %s has no description", e.Provider, s.Name)
+			}
+		}
+		if p == nil || !slices.Equal(names, p.ScopeNames()) {
+			t.Errorf("scopes --json: %s lists %v", e.Provider, names)
+		}
+	}
+	if !slices.Equal(got, provider.Names()) {
+		t.Errorf("scopes --json lists %v, want %v", got, provider.Names())
 	}
 	if _, errOut, code := run(t, "scopes", "github"); code != 2 || !strings.Contains(errOut, `unknown provider "github"`) {
 		t.Errorf("unknown provider: %d %s", code, errOut)

@@ -1,10 +1,20 @@
 package config
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // BenchmarkLoadAndResolve is the configuration work of one `zauth token`.
 func BenchmarkLoadAndResolve(b *testing.B) {
-	file := writeFile(&testing.T{}, "ziina:\n  client_id: abc\n  username: u\n  scopes: [read_account]\nzbd:\n  client_id: def\n")
+	// b.TempDir, not writeFile(&testing.T{}, …): a bare T never runs its
+	// cleanups, which left a directory behind on every run.
+	file := filepath.Join(b.TempDir(), "config.yaml")
+	content := "ziina:\n  client_id: abc\n  username: u\n  scopes: [read_account]\nzbd:\n  client_id: def\n"
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		c, err := Load(file)
@@ -18,5 +28,20 @@ func BenchmarkLoadAndResolve(b *testing.B) {
 		if _, err := c.RedirectURI(p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBenchmarkCleansUp: running the benchmark leaves nothing in the
+// temporary directory.
+func TestBenchmarkCleansUp(t *testing.T) {
+	tmp := filepath.Join(t.TempDir(), "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	testing.Benchmark(BenchmarkLoadAndResolve)
+	left, err := os.ReadDir(tmp)
+	if err != nil || len(left) != 0 {
+		t.Errorf("left behind in TMPDIR: %v (%v)", left, err)
 	}
 }

@@ -34,9 +34,6 @@ const (
 	KeyScopes      = "scopes"
 )
 
-// Keys lists every per-provider key, for docs and completion.
-var Keys = []string{KeyClientID, KeyUsername, KeyRedirectURI, KeyIssuer, KeyAuthURL, KeyTokenURL, KeyAPIURL, KeyScopes}
-
 // Config is the resolved configuration.
 type Config struct {
 	v    *viper.Viper

@@ -56,8 +56,9 @@ func (c *Config) Write(providerName string, values map[string]string) error {
 		keys = append(keys, k)
 	}
 	// The documented key order, so that new keys land in a stable order.
+	order := ProviderKeys()
 	slices.SortFunc(keys, func(a, b string) int {
-		ia, ib := slices.Index(Keys, a), slices.Index(Keys, b)
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
 		if ia < 0 || ib < 0 {
 			return cmp.Or(cmp.Compare(ib, ia), strings.Compare(a, b))
 		}
