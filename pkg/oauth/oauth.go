@@ -13,12 +13,16 @@ package oauth
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // Client holds the credentials of a registered OAuth client.
@@ -58,8 +62,13 @@ func NewState() string {
 // verifier. prompt=consent is added when the provider needs it for
 // offline_access.
 func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []string) (*Request, error) {
-	if _, err := url.Parse(p.AuthURL); err != nil {
-		return nil, err
+	// AuthCodeURL appends the parameters: after a fragment they would never
+	// reach the provider (RFC 6749 §3.1 forbids one there).
+	if u, err := url.Parse(p.AuthURL); err != nil || strings.Contains(p.AuthURL, "#") {
+		if err == nil {
+			err = fmt.Errorf("%s has a fragment", textsafe.URL(u.String()))
+		}
+		return nil, exitcode.Newf(exitcode.Usage, "%s authorization URL: %v", p.DisplayName, err)
 	}
 	r := &Request{State: NewState(), RedirectURI: redirectURI, Scopes: scopes}
 	cfg := oauth2.Config{ClientID: clientID, RedirectURL: redirectURI, Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL}}

@@ -189,3 +189,22 @@ func FuzzParseTokenResponse(f *testing.F) {
 		}
 	})
 }
+// TestNewRequestAuthURLQuery: parameters in the configured authorization
+// URL are kept; a fragment (forbidden by RFC 6749 §3.1) is refused rather
+// than swallowing the request's parameters.
+func TestNewRequestAuthURLQuery(t *testing.T) {
+	z, _ := provider.Lookup("ziina")
+	z.AuthURL = "https://auth.example/authorize?audience=api"
+	r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", []string{"read_account"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(r.URL)
+	if q := u.Query(); q.Get("audience") != "api" || q.Get("client_id") != "cid" || q.Get("state") != r.State || u.Path != "/authorize" {
+		t.Errorf("URL %s", r.URL)
+	}
+	z.AuthURL = "https://auth.example/authorize#x"
+	if r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", nil); err == nil || exitcode.Code(err) != exitcode.Usage {
+		t.Errorf("a fragment: %v, %+v", err, r)
+	}
+}
