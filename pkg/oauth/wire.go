@@ -223,7 +223,7 @@ func classify(p *provider.Provider, e endpoint, re *oauth2.RetrieveError, secret
 	case "invalid_grant":
 		return &exitcode.Error{Code: exitcode.LoginNeeded, Err: te}
 	case "invalid_client", "unauthorized_client":
-		return &exitcode.Error{Code: exitcode.Usage, Err: te, Hint: "check the client id and " + p.SecretName + " (`zauth client show " + p.Name + "`)"}
+		return &exitcode.Error{Code: exitcode.Usage, Err: te}
 	}
 	return &exitcode.Error{Code: exitcode.Provider, Err: te}
 }
