@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/session"
 	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
@@ -117,7 +118,7 @@ that print JSON: string results print raw, one a line.`,
 				return err
 			}
 			// The error body goes to a terminal: cleaned of escape sequences.
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, oauth.MaxBody))
 			text := textsafe.Text(string(body))
 			io.WriteString(app.Err, text)
 			if text != "" && !strings.HasSuffix(text, "\n") {

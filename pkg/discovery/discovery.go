@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
 )
 
@@ -98,7 +99,7 @@ func fetch(ctx context.Context, hc *http.Client, u string) (*Metadata, error) {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	var m Metadata
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&m); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, oauth.MaxBody)).Decode(&m); err != nil {
 		return nil, fmt.Errorf("not JSON")
 	}
 	return &m, nil

@@ -155,18 +155,20 @@ func TestEndpointRedirectsAreNotFollowed(t *testing.T) {
 			w.Header().Set("Location", evil.URL+"/steal?code=QUERYSECRET%1b")
 			w.WriteHeader(status)
 		}))
-		p, _ := provider.Lookup("zbd")
-		p.TokenURL, p.RevocationURL, p.IntrospectionURL = s.URL, s.URL, s.URL
-		c := Client{ID: "cid", Secret: "sec"}
-		ctx := context.Background()
-		_, e1 := Exchange(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "code", "verifier")
-		_, e2 := Refresh(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "refresh")
-		e3 := Revoke(ctx, s.Client(), p, c, "tok", "access_token")
-		_, e4 := Introspect(ctx, s.Client(), p, c, "tok")
-		for i, err := range []error{e1, e2, e3, e4} {
-			if err == nil || exitcode.Code(err) != exitcode.Provider || !strings.Contains(err.Error(), evil.URL+"/steal?[REDACTED]") ||
-				strings.Contains(err.Error(), "QUERYSECRET") || strings.Contains(err.Error(), "\x1b") {
-				t.Errorf("%d, call %d: %v (exit %d)", status, i, err, exitcode.Code(err))
+		for _, name := range []string{"ziina", "zbd"} { // form (x/oauth2) and JSON (by hand)
+			p, _ := provider.Lookup(name)
+			p.TokenURL, p.RevocationURL, p.IntrospectionURL = s.URL, s.URL, s.URL
+			c := Client{ID: "cid", Secret: "sec"}
+			ctx := context.Background()
+			_, e1 := Exchange(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "code", "verifier")
+			_, e2 := Refresh(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "refresh")
+			e3 := Revoke(ctx, s.Client(), p, c, "tok", "access_token")
+			_, e4 := Introspect(ctx, s.Client(), p, c, "tok")
+			for i, err := range []error{e1, e2, e3, e4} {
+				if err == nil || exitcode.Code(err) != exitcode.Provider || !strings.Contains(err.Error(), evil.URL+"/steal?[REDACTED]") ||
+					strings.Contains(err.Error(), "QUERYSECRET") || strings.Contains(err.Error(), "\x1b") {
+					t.Errorf("%s %d, call %d: %v (exit %d)", name, status, i, err, exitcode.Code(err))
+				}
 			}
 		}
 		s.Close()

@@ -2,17 +2,27 @@
 // provider described as data: the authorization URL, the code exchange and the
 // refresh, with form or JSON bodies and Basic or in-body client
 // authentication, and the mapping of RFC 6749 errors to zauth exit codes.
+//
+// golang.org/x/oauth2 builds every authorization URL and sends the form
+// requests; the JSON body ZBD needs, redirect_uri on refresh, revocation
+// and introspection are sent by hand through the same client, which never
+// follows redirects. Every answer is judged by ParseTokenResponse or
+// classify here, not by x/oauth2.
 package oauth
 
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // Client holds the credentials of a registered OAuth client.
@@ -52,28 +62,28 @@ func NewState() string {
 // verifier. prompt=consent is added when the provider needs it for
 // offline_access.
 func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []string) (*Request, error) {
-	u, err := url.Parse(p.AuthURL)
-	if err != nil {
-		return nil, err
+	// AuthCodeURL appends the parameters: after a fragment they would never
+	// reach the provider (RFC 6749 §3.1 forbids one there).
+	if u, err := url.Parse(p.AuthURL); err != nil || strings.Contains(p.AuthURL, "#") {
+		if err == nil {
+			err = fmt.Errorf("%s has a fragment", textsafe.URL(u.String()))
+		}
+		return nil, exitcode.Newf(exitcode.Usage, "%s authorization URL: %v", p.DisplayName, err)
 	}
 	r := &Request{State: NewState(), RedirectURI: redirectURI, Scopes: scopes}
-	q := u.Query()
-	q.Set("client_id", clientID)
-	q.Set("redirect_uri", redirectURI)
-	q.Set("response_type", "code")
+	cfg := oauth2.Config{ClientID: clientID, RedirectURL: redirectURI, Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL}}
+	var opts []oauth2.AuthCodeOption
 	if len(scopes) > 0 {
-		q.Set("scope", p.JoinScopes(scopes))
+		// Not cfg.Scopes: x/oauth2 joins those with spaces, ZBD wants commas.
+		opts = append(opts, oauth2.SetAuthURLParam("scope", p.JoinScopes(scopes)))
 	}
-	q.Set("state", r.State)
 	if p.PKCE != provider.PKCEOff {
 		r.Verifier = oauth2.GenerateVerifier()
-		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(r.Verifier))
-		q.Set("code_challenge_method", "S256")
+		opts = append(opts, oauth2.S256ChallengeOption(r.Verifier))
 	}
 	if p.ConsentForOffline && slices.Contains(scopes, provider.OfflineScope) {
-		q.Set("prompt", "consent")
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", "consent"))
 	}
-	u.RawQuery = q.Encode() // url.Values encodes spaces as '+'
-	r.URL = u.String()
+	r.URL = cfg.AuthCodeURL(r.State, opts...) // url.Values encodes spaces as '+'
 	return r, nil
 }

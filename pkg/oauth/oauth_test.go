@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -125,7 +126,7 @@ func TestTokenErrors(t *testing.T) {
 		msg    string
 	}{
 		{400, `{"error":"invalid_grant","error_description":"grant request is invalid"}`, exitcode.LoginNeeded, "invalid_grant: grant request is invalid"},
-		{401, `{"error":"invalid_client"}`, exitcode.Usage, "check the client id and password"},
+		{401, `{"error":"invalid_client"}`, exitcode.Usage, "answered 401 invalid_client"},
 		{400, `{"error":"invalid_request","error_description":"multi\nline"}`, exitcode.Provider, "invalid_request: multi line"},
 		{500, `<html>down</html>`, exitcode.Provider, "HTTP 500"},
 		{503, ``, exitcode.Provider, "HTTP 503"},
@@ -188,4 +189,42 @@ func FuzzParseTokenResponse(f *testing.F) {
 			t.Fatalf("implausible expiry %v", tok.Expiry)
 		}
 	})
+}
+
+// TestNewRequestAuthURLQuery: parameters in the configured authorization
+// URL are kept; a fragment (forbidden by RFC 6749 §3.1) is refused rather
+// than swallowing the request's parameters.
+func TestNewRequestAuthURLQuery(t *testing.T) {
+	z, _ := provider.Lookup("ziina")
+	z.AuthURL = "https://auth.example/authorize?audience=api"
+	r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", []string{"read_account"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(r.URL)
+	if q := u.Query(); q.Get("audience") != "api" || q.Get("client_id") != "cid" || q.Get("state") != r.State || u.Path != "/authorize" {
+		t.Errorf("URL %s", r.URL)
+	}
+	z.AuthURL = "https://auth.example/authorize#x"
+	if r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", nil); err == nil || exitcode.Code(err) != exitcode.Usage {
+		t.Errorf("a fragment: %v, %+v", err, r)
+	}
+}
+
+// TestClientErrorsAreTyped: a refused client is exit 2 with the
+// *TokenError in the chain for the caller's advice; the library's text
+// names no command.
+func TestClientErrorsAreTyped(t *testing.T) {
+	for _, code := range []string{"invalid_client", "unauthorized_client"} {
+		s, _, _ := tokenServer(t, 401, `{"error":"`+code+`"}`)
+		for _, name := range []string{"ziina", "zbd"} {
+			p, _ := provider.Lookup(name)
+			p.TokenURL = s.URL
+			_, err := Refresh(context.Background(), s.Client(), p, Client{ID: "c", Secret: "s"}, "", "rt")
+			var te *TokenError
+			if exitcode.Code(err) != exitcode.Usage || !errors.As(err, &te) || te.Code != code || strings.Contains(err.Error(), "zauth ") {
+				t.Errorf("%s %s: %v (exit %d)", name, code, err, exitcode.Code(err))
+			}
+		}
+	}
 }

@@ -1,28 +1,23 @@
 package oauth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/jwt"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
-
-// MaxBody bounds how much of a token response is read: a provider answers
-// in well under a kilobyte, so anything larger is a fault, not a token.
-const MaxBody = 1 << 20
 
 // maxExpiresIn rejects lifetimes no real provider issues (ten years).
 const maxExpiresIn = 10 * 365 * 24 * 3600
@@ -55,169 +50,38 @@ func (e *TokenError) Error() string {
 
 // Exchange trades an authorization code for tokens.
 func Exchange(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, redirectURI, code, verifier string) (*Token, error) {
-	params := [][2]string{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirectURI}}
-	if verifier != "" {
-		params = append(params, [2]string{"code_verifier", verifier})
-	}
-	return tokenRequest(ctx, hc, p, c, params)
+	secrets := sentSecrets(p, c, [][2]string{{"code", code}, {"code_verifier", verifier}})
+	te := newTokenEndpoint(p, c, redirectURI)
+	return tokenRequest(ctx, hc, p, secrets, func(ctx context.Context) error { return te.exchange(ctx, code, verifier) })
 }
 
 // Refresh trades a refresh token for a new access token.
 func Refresh(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, redirectURI, refreshToken string) (*Token, error) {
-	params := [][2]string{{"grant_type", "refresh_token"}, {"refresh_token", refreshToken}}
-	if p.RedirectURIOnRefresh {
-		params = append(params, [2]string{"redirect_uri", redirectURI})
-	}
-	return tokenRequest(ctx, hc, p, c, params)
+	secrets := sentSecrets(p, c, [][2]string{{"refresh_token", refreshToken}})
+	te := newTokenEndpoint(p, c, redirectURI)
+	return tokenRequest(ctx, hc, p, secrets, func(ctx context.Context) error { return te.refresh(ctx, refreshToken) })
 }
 
-func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, params [][2]string) (*Token, error) {
-	data, err := call(ctx, hc, p, c, endpoint{p.TokenURL, "token"}, params)
-	if err != nil {
-		return nil, err
+// tokenRequest sends one token request through a client that never
+// follows redirects and records the raw answer, which ParseTokenResponse
+// then judges.
+func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, secrets []string, send func(context.Context) error) (*Token, error) {
+	e := endpoint{p.TokenURL, "token"}
+	if _, err := url.Parse(p.TokenURL); err != nil {
+		return nil, exitcode.Newf(exitcode.Usage, "token URL %q: %v", p.TokenURL, err)
 	}
-	tok, err := ParseTokenResponse(data, time.Now())
+	hc, rec := wire(hc)
+	if err := send(context.WithValue(ctx, oauth2.HTTPClient, hc)); err != nil && rec.status()/100 != 2 {
+		return nil, fail(p, e, err, secrets)
+	}
+	// A 2xx answer is judged from its raw body, also where x/oauth2 refused
+	// it: a JSON body labelled as a form, camelCase, expires_in 0 (x/oauth2
+	// reads that as "never expires"), an "error" beside a 200.
+	tok, err := ParseTokenResponse(rec.body, time.Now())
 	if err != nil {
 		return nil, exitcode.Newf(exitcode.Provider, "%s token endpoint: %v", p.DisplayName, err)
 	}
 	return tok, nil
-}
-
-// endpoint names a URL and what it is, for messages.
-type endpoint struct{ url, what string }
-
-// call POSTs params to an endpoint of the provider with its client
-// authentication and body encoding, and returns the bounded body of a 2xx
-// answer; anything else becomes an error with the right exit code. A
-// redirect is never followed: it would carry the client secret, code,
-// verifier or token to wherever the answer points, and bring back a token
-// from there.
-func call(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, e endpoint, params [][2]string) ([]byte, error) {
-	secrets := sentSecrets(p, c, params)
-	switch p.ClientAuth {
-	case provider.AuthPost:
-		params = append([][2]string{{"client_id", c.ID}, {"client_secret", c.Secret}}, params...)
-	case provider.AuthNone:
-		params = append([][2]string{{"client_id", c.ID}}, params...)
-	}
-	var body []byte
-	var contentType string
-	if p.TokenBody == provider.BodyJSON {
-		m := make(map[string]string, len(params))
-		for _, kv := range params {
-			m[kv[0]] = kv[1]
-		}
-		body, _ = json.Marshal(m)
-		contentType = "application/json"
-	} else {
-		v := url.Values{}
-		for _, kv := range params {
-			v.Set(kv[0], kv[1])
-		}
-		body = []byte(v.Encode())
-		contentType = "application/x-www-form-urlencoded"
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, exitcode.Newf(exitcode.Usage, "%s URL %q: %v", e.what, e.url, err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Accept", "application/json")
-	if p.ClientAuth == provider.AuthBasic {
-		// RFC 6749 §2.3.1: form-encode both parts before joining them.
-		req.SetBasicAuth(url.QueryEscape(c.basicUser()), url.QueryEscape(c.Secret))
-	}
-	resp, err := noRedirects(hc).Do(req)
-	if err != nil {
-		return nil, networkError(p, e, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 == 3 {
-		return nil, redirectError(p, e, resp)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
-	if err != nil {
-		return nil, networkError(p, e, err)
-	}
-	if len(data) > MaxBody {
-		return nil, exitcode.Newf(exitcode.Provider, "%s %s endpoint sent more than %d bytes", p.DisplayName, e.what, MaxBody)
-	}
-	if resp.StatusCode/100 != 2 {
-		return nil, classify(p, e, resp.StatusCode, resp.Header.Get("Content-Type"), data, secrets)
-	}
-	return data, nil
-}
-
-// noRedirects returns a copy of hc that hands back 3xx answers instead of
-// following them.
-func noRedirects(hc *http.Client) *http.Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	c := *hc
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
-}
-
-func redirectError(p *provider.Provider, e endpoint, resp *http.Response) error {
-	to := "nowhere (no Location)"
-	if u, err := resp.Location(); err == nil {
-		to = textsafe.URL(u.String())
-	} else if loc := resp.Header.Get("Location"); loc != "" {
-		to = textsafe.URL(loc)
-	}
-	return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d redirecting to %s; zauth does not follow redirects from OAuth endpoints, so nothing was sent there",
-		p.DisplayName, e.what, resp.StatusCode, to)
-}
-
-func networkError(p *provider.Provider, e endpoint, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // the URL is in the message below already
-	}
-	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-		return exitcode.Newf(exitcode.Provider, "%s %s endpoint %s did not answer in time", p.DisplayName, e.what, e.url)
-	}
-	return exitcode.Newf(exitcode.Provider, "cannot reach %s %s endpoint %s: %v", p.DisplayName, e.what, e.url, err)
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
-}
-
-// classify turns a non-2xx answer into an error with the right exit code.
-// The provider's text is redacted of the secrets the request carried (some
-// servers echo the request) and cleaned for the terminal.
-func classify(p *provider.Provider, e endpoint, status int, contentType string, data []byte, secrets []string) error {
-	var body struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-		Message     string `json:"message"` // some APIs answer {"message": ...}
-	}
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if json.Unmarshal(data, &body) != nil || (body.Error == "" && body.Message == "") {
-		kind := "an unexpected body"
-		if mt != "" {
-			kind = "a " + textsafe.Short(mt, 60) + " body"
-		}
-		return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d with %s", p.DisplayName, e.what, status, kind)
-	}
-	te := &TokenError{Endpoint: e.what, Status: status, Code: textsafe.Short(redact(body.Error, secrets), 64),
-		Description: textsafe.Short(redact(body.Description, secrets), 300)}
-	if body.Error == "" {
-		te.Description = textsafe.Short(redact(body.Message, secrets), 300)
-	}
-	switch {
-	case body.Error == "invalid_grant":
-		return &exitcode.Error{Code: exitcode.LoginNeeded, Err: te}
-	case body.Error == "invalid_client" || body.Error == "unauthorized_client":
-		return &exitcode.Error{Code: exitcode.Usage, Err: te, Hint: "check the client id and " + p.SecretName + " (`zauth client show " + p.Name + "`)"}
-	}
-	return &exitcode.Error{Code: exitcode.Provider, Err: te}
 }
 
 // ParseTokenResponse decodes a token response in snake_case (RFC 6749) or

@@ -121,7 +121,7 @@ func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, oauth.MaxBody))
 	resp.Body.Close()
 	if err != nil {
 		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
