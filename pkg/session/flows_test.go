@@ -89,7 +89,11 @@ func (f *flow) open(u string) error {
 			f.t.Error(err)
 			return
 		}
-		fields.Set("decision", map[bool]string{true: "deny", false: "approve"}[f.deny])
+		decision := "approve"
+		if f.deny {
+			decision = "deny"
+		}
+		fields.Set("decision", decision)
 		if resp, err = http.PostForm(action, fields); err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
