@@ -45,11 +45,17 @@ say "      tests finished in $((SECONDS - start))s ($([ $status = 0 ] && echo pa
 # tests run the binary, which is not counted), with the targets for the
 # command tree and the flows.
 say "coverage by package (targets: cmd >= 60%, pkg/session >= 80%):"
-awk '/coverage: [0-9.]+% of statements/ {
-  for (i = 1; i <= NF; i++) { if ($i ~ /^github.com\//) p = $i; if ($i == "coverage:") c = $(i + 1) }
+awk 'function show(p, c,   t, n) {
   sub("github.com/zauth-cli/zauth/?", "", p); if (p == "") p = "(main)"
   t = (p == "cmd") ? 60 : (p == "pkg/session") ? 80 : 0
-  n = c; sub("%", "", n)
-  printf "  %-22s %7s%s\n", p, c, (t && n + 0 < t) ? "   BELOW TARGET " t "%" : ""
-}' "$log" >&2
+  n = c; sub("%.*", "", n)
+  printf "  %-30s %7s%s\n", p, c, (t && n + 0 < t) ? "   BELOW TARGET " t "%" : ""
+}
+# A failing package prints its coverage alone, then "FAIL <package>".
+/coverage: [0-9.]+% of statements/ {
+  p = ""; for (i = 1; i <= NF; i++) { if ($i ~ /^github.com\//) p = $i; if ($i == "coverage:") c = $(i + 1) }
+  if (p == "") pending = c; else show(p, c)
+  next
+}
+/^FAIL\t/ && pending != "" { show($2, pending " (FAILED)"); pending = "" }' "$log" >&2
 exit $status
