@@ -114,6 +114,9 @@ func TestClientRejected(t *testing.T) {
 	t.Setenv("ZAUTH_ZIINA_CLIENT_SECRET", "wrong")
 	_, errOut := f.must(exitcode.Usage, "", "refresh", "ziina")
 	contains(t, "refresh", errOut, "`zauth client show ziina`")
+	if n := strings.Count(errOut, "zauth client show"); n != 1 {
+		t.Errorf("the hint is given %d times:\n%s", n, errOut)
+	}
 }
 
 // TestLoginDenied: consent denied in the browser stores nothing.
