@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/zauth-cli/zauth/pkg/browseropen"
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/oauth"
@@ -20,7 +21,11 @@ import (
 	"github.com/zauth-cli/zauth/pkg/trace"
 )
 
-// App holds the streams and the lazily built services shared by commands.
+// App is the commands' factory: the streams, the global flags, and the
+// services commands need, each built on first use whatever the order of
+// the calls. The exported service fields are seams: left nil, the real
+// thing is used (the OS keychain, a bounded HTTP client, the user's
+// browser, the wall clock); tests set them to run any command in-process.
 type App struct {
 	In  io.Reader
 	Out io.Writer
@@ -30,8 +35,20 @@ type App struct {
 	InsecureStorage bool
 	Verbose         bool
 
-	cfg   *config.Config
-	store *tokenstore.Store
+	// TokenStore, when set, is used instead of opening the OS keychain
+	// (or the file under --insecure-storage).
+	TokenStore *tokenstore.Store
+	// HTTP, when set, is the client for every request to a provider.
+	HTTP *http.Client
+	// Open, when set, opens a URL in place of the user's browser.
+	Open func(url string) error
+	// Now, when set, is the clock.
+	Now func() time.Time
+
+	cfg *config.Config
+	// provider is the last provider resolved, named by hints of provider
+	// errors (which do not name it themselves).
+	provider *provider.Provider
 	// noConfigWarnings: the command reports config problems itself
 	// (doctor), or stderr is not the user's (shell completion).
 	noConfigWarnings bool
@@ -56,10 +73,26 @@ func (a *App) Config() (*config.Config, error) {
 
 // Store opens the token store once; the file backend only when asked for.
 func (a *App) Store() *tokenstore.Store {
-	if a.store == nil {
-		a.store = tokenstore.Open(a.fileStorage(), a.Err)
+	if a.TokenStore == nil {
+		a.TokenStore = tokenstore.Open(a.fileStorage(), a.Err)
 	}
-	return a.store
+	return a.TokenStore
+}
+
+// now is the time by the App's clock.
+func (a *App) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// openBrowser opens u in the user's browser (or the injected opener).
+func (a *App) openBrowser(u string) error {
+	if a.Open != nil {
+		return a.Open(u)
+	}
+	return browseropen.Open(u, a.Err)
 }
 
 // fileStorage reports whether secrets go to the 0600 file, not the keychain.
@@ -69,12 +102,15 @@ func (a *App) fileStorage() bool {
 
 // Env builds the flow environment.
 func (a *App) Env() *session.Env {
-	return &session.Env{Store: a.Store(), HTTP: a.HTTPClient()}
+	return &session.Env{Store: a.Store(), HTTP: a.HTTPClient(), Now: a.Now}
 }
 
 // HTTPClient is the client for provider requests: bounded, and traced with
 // secrets redacted under --verbose or ZAUTH_DEBUG=1.
 func (a *App) HTTPClient() *http.Client {
+	if a.HTTP != nil {
+		return a.HTTP
+	}
 	c := &http.Client{Timeout: tokenTimeout()}
 	if a.Verbose || os.Getenv("ZAUTH_DEBUG") == "1" {
 		c.Transport = &trace.Transport{W: a.Err}
@@ -96,7 +132,11 @@ func (a *App) Provider(name string) (*provider.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cfg.Provider(name)
+	p, err := cfg.Provider(name)
+	if err == nil {
+		a.provider = p
+	}
+	return p, err
 }
 
 // Target resolves everything needed to talk to a provider for a profile.
@@ -108,7 +148,11 @@ func (a *App) Target(name, profile string) (session.Target, error) {
 	if err != nil {
 		return session.Target{}, err
 	}
-	redirect, err := a.cfg.RedirectURI(p)
+	cfg, err := a.Config()
+	if err != nil {
+		return session.Target{}, err
+	}
+	redirect, err := cfg.RedirectURI(p)
 	if err != nil {
 		return session.Target{}, err
 	}
@@ -119,11 +163,15 @@ func (a *App) Target(name, profile string) (session.Target, error) {
 // Client resolves the client id and secret: the secret from the
 // environment, else the keychain.
 func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
-	id, err := a.cfg.ClientID(p)
+	cfg, err := a.Config()
 	if err != nil {
 		return oauth.Client{}, err
 	}
-	c := oauth.Client{ID: id, Username: a.cfg.Username(p)}
+	id, err := cfg.ClientID(p)
+	if err != nil {
+		return oauth.Client{}, err
+	}
+	c := oauth.Client{ID: id, Username: cfg.Username(p)}
 	if p.ClientAuth == provider.AuthNone {
 		return c, nil
 	}
@@ -138,8 +186,7 @@ func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
 			p.ClientAuth = provider.AuthNone
 			return c, nil
 		}
-		return c, exitcode.Newf(exitcode.Usage, "no %s %s stored", p.Name, p.SecretName).WithHint(
-			fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s", p.Name, id, config.EnvName(p.Name, tokenstore.ClientSecret)))
+		return c, exitcode.New(exitcode.Usage, &missingSecretError{Provider: p.Name, SecretName: p.SecretName, ClientID: id})
 	}
 	return c, nil
 }

@@ -19,7 +19,7 @@ import (
 
 // summary is the one-line, token-free description of a login. The scopes
 // come from the provider: cleaned for the terminal.
-func summary(r *tokenstore.Record) string {
+func summary(r *tokenstore.Record, now time.Time) string {
 	scopes := "no scopes reported"
 	if len(r.Scopes) > 0 {
 		scopes = "scopes " + textsafe.Line(strings.Join(r.Scopes, " "))
@@ -28,7 +28,7 @@ func summary(r *tokenstore.Record) string {
 	if r.Refreshable() {
 		refresh = "refreshable"
 	}
-	return fmt.Sprintf("%s; %s; %s", scopes, expiresText(r.Expiry, time.Now()), refresh)
+	return fmt.Sprintf("%s; %s; %s", scopes, expiresText(r.Expiry, now), refresh)
 }
 
 // asAccount is " as <account>" when the login knows its account.

@@ -81,7 +81,7 @@ who the token belongs to. Without a provider, inspects the only stored login.`,
 			if err != nil {
 				return err
 			}
-			in := inspect(r, time.Now())
+			in := inspect(r, app.now())
 			if showToken {
 				in.AccessToken = r.AccessToken
 			}
@@ -167,7 +167,7 @@ func printInspection(app *App, in inspection) {
 	row("Obtained at", in.ObtainedAt.Local().Format(time.RFC3339))
 	exp := "unknown"
 	if in.ExpiresAt != nil {
-		exp = in.ExpiresAt.Local().Format(time.RFC3339) + " (" + expiresText(*in.ExpiresAt, time.Now()) + ")"
+		exp = in.ExpiresAt.Local().Format(time.RFC3339) + " (" + expiresText(*in.ExpiresAt, app.now()) + ")"
 	}
 	row("Expires at", exp)
 	row("Refreshable", yesNo(in.Refreshable))
@@ -192,7 +192,7 @@ func printInspection(app *App, in inspection) {
 		case s.Skipped != "":
 			fmt.Fprintf(app.Out, "%s: skipped: %s\n", textsafe.Line(s.Name), s.Skipped)
 		case s.Err != nil:
-			fmt.Fprintf(app.Out, "%s: failed: %s\n", textsafe.Line(s.Name), textsafe.Line(s.Err.Error()))
+			fmt.Fprintf(app.Out, "%s: failed: %s\n", textsafe.Line(s.Name), errorText(s.Err, nil))
 		default:
 			fmt.Fprintf(app.Out, "%s (%s):\n", textsafe.Line(s.Name), textsafe.Line(s.URL))
 			printJSON(s.Answer)
@@ -207,7 +207,7 @@ func (in *inspection) setRemote() {
 		case s.Skipped != "":
 			in.RemoteSkipped = setKey(in.RemoteSkipped, s.Name, s.Skipped)
 		case s.Err != nil:
-			in.RemoteErrors = setKey(in.RemoteErrors, s.Name, s.Err.Error())
+			in.RemoteErrors = setKey(in.RemoteErrors, s.Name, errorText(s.Err, nil))
 		default:
 			if in.Remote == nil {
 				in.Remote = map[string]any{}

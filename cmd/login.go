@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/browseropen"
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/loopback"
@@ -91,7 +90,7 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 				Timeout:   timeout,
 				NoBrowser: noBrowser,
 				Paste:     app.In,
-				Open:      func(u string) error { return browseropen.Open(u, app.Err) },
+				Open:      app.openBrowser,
 				Status:    app.Err,
 				Waiting: func(deadline time.Time) func() {
 					return progress.Wait(app.Err, terminal, "Waiting for the browser to come back…", deadline)
@@ -100,9 +99,9 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "Logged in to %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r))
+			fmt.Fprintf(app.Err, "Logged in to %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r, app.now()))
 			if asJSON {
-				return writeJSON(app.Out, recordView(r))
+				return writeJSON(app.Out, recordView(r, app.now()))
 			}
 			return nil
 		},

@@ -77,7 +77,7 @@ settings if a token may have leaked.`,
 			for _, e := range entries {
 				v, err := app.logout(c, e.Provider, e.Profile)
 				if err != nil {
-					fmt.Fprintln(app.Err, "zauth: "+err.Error())
+					fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
 					firstErr = cmp.Or(firstErr, err)
 					failed++
 					continue
@@ -90,7 +90,7 @@ settings if a token may have leaked.`,
 				fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", k)
 			}
 			if err != nil {
-				fmt.Fprintln(app.Err, "zauth: "+err.Error())
+				fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
 				firstErr = cmp.Or(firstErr, err)
 				failed++
 			}
@@ -133,7 +133,7 @@ func (a *App) logout(c *cobra.Command, name, profile string) (logoutView, error)
 	switch {
 	case res.Damaged:
 		fmt.Fprintf(a.Err, "Removed a damaged login for %s (profile %s); nothing was revoked. Log in again with %s.\n", p.DisplayName, t.Profile,
-			session.LoginCommand(t, nil))
+			loginCommand(t.Provider.Name, t.Profile, t.RedirectURI, nil))
 	case unconfigured:
 		fmt.Fprintf(a.Err, "Removed the stored login of %s (profile %s) from the %s; %s is no longer configured, so its tokens were not revoked.\n", p.Name, t.Profile, res.Storage, p.Name)
 	case res.Revoked:

@@ -31,9 +31,9 @@ provider rejects it (invalid_grant), the exit code is 3: log in again.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Err, "Refreshed %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r))
+			fmt.Fprintf(app.Err, "Refreshed %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r, app.now()))
 			if asJSON {
-				return writeJSON(app.Out, recordView(r))
+				return writeJSON(app.Out, recordView(r, app.now()))
 			}
 			return nil
 		},

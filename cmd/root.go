@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -36,7 +35,12 @@ func Execute() int {
 
 // Run runs zauth with args and the given streams; tests call it directly.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := &App{In: stdin, Out: stdout, Err: stderr}
+	return RunApp(ctx, &App{In: stdin, Out: stdout, Err: stderr}, args)
+}
+
+// RunApp runs zauth with args on app, whose seams may be set (see App).
+func RunApp(ctx context.Context, app *App, args []string) int {
+	stderr := app.Err
 	root := NewRootCmd(app)
 	root.SetArgs(args)
 	var err error
@@ -54,7 +58,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// Unclassified errors are unexpected (1): usage errors are marked as
 	// such where they are found, cobra's included (see usage.go).
-	code := exitcode.Code(err)
+	code := exitCode(err)
 	var e *exitcode.Error
 	errors.As(err, &e)
 	// A quiet error passes on a child's exit status, which stands even if
@@ -63,7 +67,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code = exitcode.Interrupted
 	}
 	if e == nil || !e.Quiet {
-		msg := textsafe.Line(err.Error())
+		msg := errorText(err, app.provider)
 		if !strings.HasPrefix(msg, "zauth ") { // usage errors name their command
 			msg = "zauth: " + msg
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/session"
 	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
@@ -42,7 +41,9 @@ func viewOf(e tokenstore.Entry, now time.Time) loginView {
 		Expired: expired, Refreshable: e.Refreshable, Usable: !e.Damaged && (!expired || e.Refreshable), Damaged: e.Damaged}
 }
 
-func recordView(r *tokenstore.Record) loginView { return viewOf(tokenstore.EntryOf(r), time.Now()) }
+func recordView(r *tokenstore.Record, now time.Time) loginView {
+	return viewOf(tokenstore.EntryOf(r), now)
+}
 
 func cmpOr(a, b string) string {
 	if a != "" {
@@ -70,7 +71,7 @@ any needs a new login (expired and not refreshable, or damaged).`,
 			if err != nil {
 				return err
 			}
-			now := time.Now()
+			now := app.now()
 			out := make([]loginView, 0, len(entries))
 			var unusable []string
 			for _, e := range entries {
@@ -130,7 +131,7 @@ func (a *App) reloginCommand(e tokenstore.Entry) string {
 		return e.Provider + "/" + e.Profile
 	}
 	if e.Damaged {
-		return fmt.Sprintf("`zauth logout %s --profile %s` then %s", e.Provider, e.Profile, session.LoginCommand(t, nil))
+		return fmt.Sprintf("`zauth logout %s --profile %s` then %s", e.Provider, e.Profile, loginCommand(t.Provider.Name, t.Profile, t.RedirectURI, nil))
 	}
-	return session.LoginCommand(t, &tokenstore.Record{RequestedScopes: e.RequestedScopes, RedirectURI: e.RedirectURI})
+	return loginCommand(t.Provider.Name, t.Profile, t.RedirectURI, &tokenstore.Record{RequestedScopes: e.RequestedScopes, RedirectURI: e.RedirectURI})
 }

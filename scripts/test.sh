@@ -35,8 +35,27 @@ for target in \
 done
 
 start=$SECONDS
-say "[2/2] building and running the unit and end-to-end tests (go test ./...): each package prints its result when it is done; the end-to-end tests build zauth, the test browser and, the first time, a third-party OpenID Provider first…"
+say "[2/2] building and running the unit and end-to-end tests (go test -cover ./...): each package prints its result when it is done; the end-to-end tests build zauth, the test browser and, the first time, a third-party OpenID Provider first…"
 status=0
-scripts/with-keyring.sh go test -count=1 ./... || status=$?
+# -cover in the same run: the coverage figures cost no second run.
+scripts/with-keyring.sh go test -count=1 -cover ./... 2>&1 | tee "$log" || status=$?
 say "      tests finished in $((SECONDS - start))s ($([ $status = 0 ] && echo passed || echo FAILED))"
+
+# Statement coverage by package (in-package tests only; the end-to-end
+# tests run the binary, which is not counted), with the targets for the
+# command tree and the flows.
+say "coverage by package (targets: cmd >= 60%, pkg/session >= 80%):"
+awk 'function show(p, c,   t, n) {
+  sub("github.com/zauth-cli/zauth/?", "", p); if (p == "") p = "(main)"
+  t = (p == "cmd") ? 60 : (p == "pkg/session") ? 80 : 0
+  n = c; sub("%.*", "", n)
+  printf "  %-30s %7s%s\n", p, c, (t && n + 0 < t) ? "   BELOW TARGET " t "%" : ""
+}
+# A failing package prints its coverage alone, then "FAIL <package>".
+/coverage: [0-9.]+% of statements/ {
+  p = ""; for (i = 1; i <= NF; i++) { if ($i ~ /^github.com\//) p = $i; if ($i == "coverage:") c = $(i + 1) }
+  if (p == "") pending = c; else show(p, c)
+  next
+}
+/^FAIL\t/ && pending != "" { show($2, pending " (FAILED)"); pending = "" }' "$log" >&2
 exit $status

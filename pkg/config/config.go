@@ -85,8 +85,7 @@ func (c *Config) Provider(name string) (*provider.Provider, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, exitcode.Newf(exitcode.Usage, "unknown provider %q; known providers: %s", name, strings.Join(c.ProviderNames(), ", ")).
-				WithHint("define one with `zauth providers add NAME --issuer URL`")
+			return nil, exitcode.New(exitcode.Usage, &UnknownProviderError{Name: name, Known: c.ProviderNames()})
 		}
 	}
 	for key, field := range map[string]*string{
@@ -134,15 +133,7 @@ func (c *Config) custom(name string) (*provider.Provider, bool, error) {
 func (c *Config) ClientID(p *provider.Provider) (string, error) {
 	id := c.get(p.Name, KeyClientID)
 	if id == "" {
-		set, note := "--client-id ID --secret-stdin", ""
-		switch {
-		case p.ClientAuth == provider.AuthNone:
-			set = "--client-id ID" // a public client has no secret
-		case p.PublicWithoutSecret:
-			set, note = "--client-id ID", " (add --secret-stdin if the client has a secret)"
-		}
-		return "", exitcode.Newf(exitcode.Usage, "no client id configured for %s", p.Name).WithHint(
-			fmt.Sprintf("run `zauth client set %s %s`%s, or set %s", p.Name, set, note, EnvName(p.Name, KeyClientID)))
+		return "", exitcode.New(exitcode.Usage, &MissingClientIDError{Provider: p})
 	}
 	return id, nil
 }
@@ -212,4 +203,23 @@ func CheckProfile(name string) error {
 		return exitcode.Newf(exitcode.Usage, "invalid profile name %q: use letters, digits, '.', '_' or '-' (at most 64)", name)
 	}
 	return nil
+}
+
+// UnknownProviderError: no built-in or configured provider has the name
+// (exit 2).
+type UnknownProviderError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownProviderError) Error() string {
+	return fmt.Sprintf("unknown provider %q; known providers: %s", e.Name, strings.Join(e.Known, ", "))
+}
+
+// MissingClientIDError: the provider has no client id configured (exit 2).
+// Provider says whether the client has a secret to store as well.
+type MissingClientIDError struct{ Provider *provider.Provider }
+
+func (e *MissingClientIDError) Error() string {
+	return "no client id configured for " + e.Provider.Name
 }

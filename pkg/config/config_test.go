@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,7 +61,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("a missing default config file must be fine: %v", err)
 	}
 	p, _ := c.Provider("zbd")
-	if _, err := c.ClientID(p); exitcode.Code(err) != exitcode.Usage || !strings.Contains(err.Error(), "zauth client set zbd") {
+	var missing *MissingClientIDError
+	if _, err := c.ClientID(p); exitcode.Code(err) != exitcode.Usage || !errors.As(err, &missing) || missing.Provider.Name != "zbd" {
 		t.Errorf("missing client id: %v", err)
 	}
 	t.Setenv("ZAUTH_ZBD_CLIENT_ID", "cid")

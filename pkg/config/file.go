@@ -160,13 +160,15 @@ func (c *Config) edit(change func(root *yaml.Node) (changed bool, err error)) er
 	out.Write(prefix)
 	enc := yaml.NewEncoder(&out)
 	enc.SetIndent(indentOf(root))
+	// Nothing left: an empty file (closing an encoder that encoded
+	// nothing is an error).
 	if len(root.Content) > 0 || doc.HeadComment != "" || doc.FootComment != "" {
 		if err := enc.Encode(&doc); err != nil {
 			return err
 		}
-	}
-	if err := enc.Close(); err != nil {
-		return err
+		if err := enc.Close(); err != nil {
+			return err
+		}
 	}
 	// A comment moved to the end can leave a blank line after it.
 	text := bytes.TrimRight(out.Bytes(), "\n")

@@ -172,3 +172,20 @@ func TestEditRefusesSeveralDocuments(t *testing.T) {
 		t.Errorf("file changed:\n%s", got)
 	}
 }
+
+// TestEditToEmpty: removing the last setting leaves an empty file, which
+// the same run must still be able to read.
+func TestEditToEmpty(t *testing.T) {
+	isolate(t)
+	file := writeFile(t, "zbd:\n  client_id: cid\n")
+	c := loadEdit(t, file)
+	if err := c.Write("zbd", map[string]string{KeyClientID: ""}); err != nil {
+		t.Fatalf("removing the last key: %v", err)
+	}
+	if data, _ := os.ReadFile(file); len(data) != 0 {
+		t.Errorf("file = %q, want it empty", data)
+	}
+	if got := c.get("zbd", KeyClientID); got != "" {
+		t.Errorf("client id after removal = %q", got)
+	}
+}

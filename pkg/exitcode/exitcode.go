@@ -65,11 +65,3 @@ func Code(err error) int {
 	}
 	return Unexpected
 }
-
-// LoginHint is the hint for every "log in again" error.
-func LoginHint(provider, profile string) string {
-	if profile == "" || profile == "default" {
-		return fmt.Sprintf("run `zauth login %s`", provider)
-	}
-	return fmt.Sprintf("run `zauth login %s --profile %s`", provider, profile)
-}

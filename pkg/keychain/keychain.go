@@ -89,7 +89,7 @@ func (k *OS) Delete(key string) error {
 // process is about to exit with an error anyway.
 func (k *OS) call(what string, op func() error) error {
 	if err := precheck(); err != nil {
-		return Unavailable(err)
+		return unavailable(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- op() }()
@@ -99,8 +99,8 @@ func (k *OS) call(what string, op func() error) error {
 	case err := <-done:
 		return k.mapErr(what, err)
 	case <-timer.C:
-		return exitcode.New(exitcode.Storage, fmt.Errorf("the OS keychain did not answer a %s within %s (is it locked, or waiting for an unlock prompt?)", what, k.Timeout)).
-			WithHint("unlock it and retry, or raise ZAUTH_KEYRING_TIMEOUT")
+		return exitcode.New(exitcode.Storage, &StateError{State: TimedOut,
+			Err: fmt.Errorf("the OS keychain did not answer a %s within %s (is it locked, or waiting for an unlock prompt?)", what, k.Timeout)})
 	}
 }
 
@@ -111,9 +111,9 @@ func (k *OS) mapErr(what string, err error) error {
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
 	case IsLockedError(err):
-		return Locked(fmt.Errorf("cannot %s the OS keychain: it is locked", what))
+		return locked(fmt.Errorf("cannot %s the OS keychain: it is locked", what))
 	}
-	return Unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, oneLine(err.Error())))
+	return unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, oneLine(err.Error())))
 }
 
 // IsLockedError reports whether a keychain error says the keychain is
@@ -130,23 +130,37 @@ func IsLockedError(err error) bool {
 	return false
 }
 
-// Locked wraps err as exit 5 with how to unlock the keychain.
-func Locked(err error) *exitcode.Error {
-	return exitcode.New(exitcode.Storage, err).WithHint(
-		"unlock it and retry (log in to the desktop session, or unlock the keyring in Seahorse or KeePassXC; " +
-			"headless: `gnome-keyring-daemon --unlock`, password on stdin; macOS: `security unlock-keychain`)")
+// State says why the OS keychain could not be used; the command line
+// turns it into advice.
+type State int
+
+const (
+	Unavailable State = iota // no keychain service to talk to
+	Locked                   // locked, and an unlock was refused or impossible
+	TimedOut                 // no answer in time (often an unanswered unlock prompt)
+)
+
+// StateError is a keychain that cannot be used right now (exit 5).
+type StateError struct {
+	State State
+	Err   error
+}
+
+func (e *StateError) Error() string { return e.Err.Error() }
+func (e *StateError) Unwrap() error { return e.Err }
+
+// locked wraps err as exit 5: the keychain is locked.
+func locked(err error) *exitcode.Error {
+	return exitcode.New(exitcode.Storage, &StateError{State: Locked, Err: err})
 }
 
 // SessionBusError says why the platform's keychain service cannot be
 // reached at all (on Linux: no D-Bus session bus), or nil.
 func SessionBusError() error { return precheck() }
 
-// Unavailable wraps err as exit 5 with the explanation of the choices.
-func Unavailable(err error) *exitcode.Error {
-	return exitcode.New(exitcode.Storage, err).WithHint(
-		"on Linux zauth needs a Secret Service (gnome-keyring or KeePassXC) on the D-Bus session bus; " +
-			"on a headless host, SSH or WSL without one, pass --insecure-storage (or set ZAUTH_STORAGE=file) " +
-			"to keep tokens in a 0600 file instead")
+// unavailable wraps err as exit 5: there is no keychain to talk to.
+func unavailable(err error) *exitcode.Error {
+	return exitcode.New(exitcode.Storage, &StateError{State: Unavailable, Err: err})
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -168,8 +169,8 @@ func sameOrigin(a, b *url.URL) bool {
 // carry anything a provider sent.
 func Usable(r *tokenstore.Record) error {
 	if err := oauth.CheckUsable(r.AccessToken, r.TokenType); err != nil {
-		return exitcode.Newf(exitcode.LoginNeeded, "the stored %s token (profile %s) is unusable: %v", r.Provider, r.Profile, err).
-			WithHint(exitcode.LoginHint(r.Provider, r.Profile))
+		return exitcode.New(exitcode.LoginNeeded, &LoginRequiredError{Provider: r.Provider, Profile: r.Profile,
+			Msg: fmt.Sprintf("the stored %s token (profile %s) is unusable: %v", r.Provider, r.Profile, err)})
 	}
 	return nil
 }

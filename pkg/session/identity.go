@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -60,8 +59,7 @@ func (e *Env) Identity(ctx context.Context, t Target, r *tokenstore.Record, apiK
 		for _, path := range p.IdentityPaths {
 			s := Source{Name: path, URL: strings.TrimSuffix(p.APIURL, "/") + path}
 			if p.UsesAPIKey && apiKey == "" {
-				s.Err = exitcode.Newf(exitcode.Usage, "%s API calls need the project API key", p.DisplayName).WithHint(
-					fmt.Sprintf("store it with `zauth client set %s --client-id ID --api-key-stdin`, or set ZAUTH_%s_API_KEY", p.Name, strings.ToUpper(p.Name)))
+				s.Err = exitcode.New(exitcode.Usage, &MissingAPIKeyError{Provider: p.Name, DisplayName: p.DisplayName})
 			} else {
 				s.Answer, s.Err = e.getJSON(ctx, p, s.URL, r, apiKey, p.APIURL)
 			}
@@ -134,4 +132,12 @@ func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *
 		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered with a body that is not JSON", url)
 	}
 	return v, nil
+}
+
+// MissingAPIKeyError: the provider's API needs the project API key, and
+// none is stored or set (exit 2).
+type MissingAPIKeyError struct{ Provider, DisplayName string }
+
+func (e *MissingAPIKeyError) Error() string {
+	return e.DisplayName + " API calls need the project API key"
 }

@@ -191,18 +191,21 @@ func (e *Env) loginScopes(t Target, o LoginOptions) ([]string, error) {
 	if len(o.DefaultScopes) > 0 {
 		return o.DefaultScopes, nil
 	}
-	name := t.Provider.Name
-	return nil, exitcode.Newf(exitcode.Usage, "no scopes to request from %s: pass --scope (see `zauth scopes %s`), or set default scopes for %s in the config file", name, name, name).
-		WithHint(fmt.Sprintf("a provider that needs no scope takes an explicit empty one: `zauth login %s --scope ''`", name))
+	return nil, exitcode.New(exitcode.Usage, &NoScopesError{Provider: t.Provider.Name})
 }
+
+// NoScopesError: a login with no scopes given, none configured and no
+// previous login to repeat (exit 2).
+type NoScopesError struct{ Provider string }
+
+func (e *NoScopesError) Error() string { return "no scopes to request from " + e.Provider }
 
 func waitError(ctx context.Context, p *provider.Provider, err error, timeout time.Duration) error {
 	switch {
 	case ctx.Err() != nil:
 		return exitcode.New(exitcode.Interrupted, errors.New("login interrupted; nothing was stored"))
 	case errors.Is(err, context.DeadlineExceeded):
-		return exitcode.Newf(exitcode.LoginNeeded, "no answer from the browser within %s; nothing was stored", timeout).
-			WithHint("run the login again (raise --timeout if you need longer)")
+		return exitcode.New(exitcode.LoginNeeded, &BrowserTimeoutError{Timeout: timeout})
 	}
 	var pe *loopback.ProviderError
 	if errors.As(err, &pe) {
@@ -216,4 +219,12 @@ func waitError(ctx context.Context, p *provider.Provider, err error, timeout tim
 		return exitcode.Newf(code, "%s login failed: %v", p.DisplayName, err)
 	}
 	return exitcode.Newf(exitcode.Unexpected, "%s login rejected: %v; nothing was stored", p.DisplayName, err)
+}
+
+// BrowserTimeoutError: the browser did not come back with an answer in
+// time (exit 3); nothing was stored.
+type BrowserTimeoutError struct{ Timeout time.Duration }
+
+func (e *BrowserTimeoutError) Error() string {
+	return fmt.Sprintf("no answer from the browser within %s; nothing was stored", e.Timeout)
 }

@@ -49,8 +49,7 @@ func (e *Env) now() time.Time {
 func (e *Env) Load(t Target) (*tokenstore.Record, error) {
 	r, err := e.Store.Load(t.Provider.Name, t.Profile)
 	if errors.Is(err, tokenstore.ErrNotFound) {
-		return nil, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s)", t.Provider.Name, t.Profile).
-			WithHint(LoginHint(t, nil))
+		return nil, loginRequired(t, nil, fmt.Sprintf("not logged in to %s (profile %s)", t.Provider.Name, t.Profile))
 	}
 	return r, err
 }
@@ -171,6 +170,24 @@ func (e *Env) lock(ctx context.Context, t Target) (*filelock.Lock, error) {
 }
 
 func (e *Env) expired(t Target, r *tokenstore.Record, why string) error {
-	return exitcode.Newf(exitcode.LoginNeeded, "the stored %s token (profile %s) %s", t.Provider.Name, t.Profile, why).
-		WithHint(LoginHint(t, r))
+	return loginRequired(t, r, fmt.Sprintf("the stored %s token (profile %s) %s", t.Provider.Name, t.Profile, why))
+}
+
+// LoginRequiredError means the login must be made again (exit 3): there
+// is none, or its token can no longer be used or refreshed. It carries what
+// a new login should repeat.
+type LoginRequiredError struct {
+	Provider, Profile string
+	// RedirectURI is the configured one; Record, when known, is the stored
+	// login (its requested scopes and redirect URI).
+	RedirectURI string
+	Record      *tokenstore.Record
+	Msg         string
+}
+
+func (e *LoginRequiredError) Error() string { return e.Msg }
+
+func loginRequired(t Target, r *tokenstore.Record, msg string) error {
+	return exitcode.New(exitcode.LoginNeeded, &LoginRequiredError{
+		Provider: t.Provider.Name, Profile: t.Profile, RedirectURI: t.RedirectURI, Record: r, Msg: msg})
 }

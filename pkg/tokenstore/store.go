@@ -105,11 +105,9 @@ func (s *Store) loadFrom(p place, provider, profile string) (*Record, error) {
 	return r, err
 }
 
-// corrupt is exit 3 with the commands that replace the damaged record.
-func corrupt(ce *CorruptError) error {
-	return exitcode.New(exitcode.LoginNeeded, ce).WithHint(fmt.Sprintf("remove it with `zauth logout %s --profile %s`, then %s",
-		ce.Provider, ce.Profile, strings.TrimPrefix(exitcode.LoginHint(ce.Provider, ce.Profile), "run ")))
-}
+// corrupt is exit 3: the damaged record must be removed and replaced by a
+// new login.
+func corrupt(ce *CorruptError) error { return exitcode.New(exitcode.LoginNeeded, ce) }
 
 // IndexError means a login was written to (or removed from) the keychain
 // but the index that lists logins could not be updated. The login itself
@@ -346,11 +344,7 @@ func sortEntries(idx []Entry) []Entry {
 // write it records, so a failure is an IndexError (exit 5).
 func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 	fail := func(err error) error {
-		hint := "`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next login, refresh or logout of this login updates the index"
-		if deleted {
-			hint = "once the directory is writable again (free space, permissions), run the logout again to update the index"
-		}
-		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err}).WithHint(hint)
+		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
