@@ -142,8 +142,12 @@ then sends prompt=consent, without which such servers issue no refresh token
 			if err != nil {
 				return err
 			}
+			revocation := ""
+			if p.RevocationURL != "" {
+				revocation = ", revocation"
+			}
 			fmt.Fprintf(app.Err, "Added provider %s from %s to %s: %d scopes, client auth %s%s.\n",
-				name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, map[bool]string{true: ", revocation", false: ""}[p.RevocationURL != ""])
+				name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, revocation)
 			next := fmt.Sprintf("zauth client set %s --client-id ID --secret-stdin", name)
 			switch {
 			case p.ClientAuth == provider.AuthNone:

@@ -140,7 +140,7 @@ func (m *Metadata) Definition(public bool) (map[string]any, []Choice) {
 	if auth.publicToo {
 		def["public_without_secret"] = true
 	}
-	def["pkce"] = "s256" // zauth sends S256 whatever the document says
+	def["pkce"] = string(provider.PKCES256) // zauth sends S256 whatever the document says
 	def["iss_on_redirect"] = m.IssParameterSupported
 	oidc := m.OpenID()
 	def["consent_for_offline"] = oidc
