@@ -12,7 +12,6 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/browseropen"
 	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/paths"
 	"github.com/zauth-cli/zauth/pkg/provider"
@@ -141,23 +140,15 @@ func (a *App) Provider(name string) (*provider.Provider, error) {
 
 // Target resolves everything needed to talk to a provider for a profile.
 func (a *App) Target(name, profile string) (session.Target, error) {
-	if err := config.CheckProfile(profile); err != nil {
-		return session.Target{}, err
-	}
-	p, err := a.Provider(name)
-	if err != nil {
-		return session.Target{}, err
-	}
 	cfg, err := a.Config()
 	if err != nil {
 		return session.Target{}, err
 	}
-	redirect, err := cfg.RedirectURI(p)
-	if err != nil {
-		return session.Target{}, err
+	t, err := session.NewTarget(cfg, a.Secret, name, profile)
+	if err == nil {
+		a.provider = t.Provider
 	}
-	return session.Target{Provider: p, Profile: profile, RedirectURI: redirect,
-		Client: func() (oauth.Client, error) { return a.Client(p) }}, nil
+	return t, err
 }
 
 // Client resolves the client id and secret: the secret from the
@@ -167,37 +158,13 @@ func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
 	if err != nil {
 		return oauth.Client{}, err
 	}
-	id, err := cfg.ClientID(p)
-	if err != nil {
-		return oauth.Client{}, err
-	}
-	c := oauth.Client{ID: id, Username: cfg.Username(p)}
-	if p.ClientAuth == provider.AuthNone {
-		return c, nil
-	}
-	c.Secret, err = a.Secret(p, tokenstore.ClientSecret)
-	if err != nil {
-		return c, err
-	}
-	if c.Secret == "" {
-		if p.PublicWithoutSecret {
-			// The server accepts public clients too: authenticate as one.
-			// p is this run's own value, shared by the Target's flows.
-			p.ClientAuth = provider.AuthNone
-			return c, nil
-		}
-		return c, exitcode.New(exitcode.Usage, &missingSecretError{Provider: p.Name, SecretName: p.SecretName, ClientID: id})
-	}
-	return c, nil
+	return session.ResolveClient(cfg, a.Secret, p)
 }
 
 // Secret returns a client secret (tokenstore.ClientSecret or APIKey) from
 // the environment, else the keychain; "" when neither has it.
 func (a *App) Secret(p *provider.Provider, name string) (string, error) {
-	if v := config.Env(p.Name, name); v != "" {
-		return v, nil
-	}
-	return a.Store().Secret(p.Name, name)
+	return session.Secret(a.Store(), p, name)
 }
 
 // errIsTerminal reports whether stderr is a terminal (spinner, colours).

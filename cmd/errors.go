@@ -38,7 +38,7 @@ func hint(err error, p *provider.Provider) string {
 		index    *tokenstore.IndexError
 		state    *keychain.StateError
 		clientID *config.MissingClientIDError
-		secret   *missingSecretError
+		secret   *session.MissingSecretError
 		unknown  *config.UnknownProviderError
 		tokenErr *oauth.TokenError
 	)
@@ -95,14 +95,6 @@ func hint(err error, p *provider.Provider) string {
 		return "check the client id and secret (`zauth client show PROVIDER`)"
 	}
 	return ""
-}
-
-// missingSecretError: a confidential client with no secret stored or set
-// (exit 2).
-type missingSecretError struct{ Provider, SecretName, ClientID string }
-
-func (e *missingSecretError) Error() string {
-	return fmt.Sprintf("no %s %s stored", e.Provider, e.SecretName)
 }
 
 // errorText is err's one-line message with its hint. A hint that pkg/

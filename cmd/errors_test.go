@@ -58,7 +58,7 @@ func TestErrorTable(t *testing.T) {
 			exitcode.Usage, "run `zauth client set zbd --client-id ID --secret-stdin`, or set ZAUTH_ZBD_CLIENT_ID"},
 		{"no client id, public client", wrap(exitcode.Usage, &config.MissingClientIDError{Provider: public}), nil,
 			exitcode.Usage, "run `zauth client set pub --client-id ID`, or set ZAUTH_PUB_CLIENT_ID"},
-		{"no client secret", wrap(exitcode.Usage, &missingSecretError{Provider: "ziina", SecretName: "password", ClientID: "cid"}), nil,
+		{"no client secret", wrap(exitcode.Usage, &session.MissingSecretError{Provider: "ziina", SecretName: "password", ClientID: "cid"}), nil,
 			exitcode.Usage, "run `zauth client set ziina --client-id cid --secret-stdin`, or set ZAUTH_ZIINA_CLIENT_SECRET"},
 		{"no API key", wrap(exitcode.Usage, &session.MissingAPIKeyError{Provider: "zbd", DisplayName: "ZBD"}), nil,
 			exitcode.Usage, "`zauth client set zbd --client-id ID --api-key-stdin`, or set ZAUTH_ZBD_API_KEY"},

@@ -18,6 +18,8 @@ package zauth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -27,7 +29,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/oauth"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/session"
@@ -127,58 +128,32 @@ func (c *Client) fresh(ctx context.Context, providerName, profile string, minTTL
 	return r, nil
 }
 
-// target resolves a login the way the command does: the provider with the
-// config applied, the redirect URI, and the client credentials, read only
-// when a refresh needs them.
+// target resolves a login the way the command does (session.NewTarget).
+// The configuration is not safe for concurrent use: resolving, and the
+// client lookup a refresh makes later, hold c.mu.
 func (c *Client) target(providerName, profile string) (session.Target, error) {
 	if profile == "" {
 		profile = "default"
 	}
-	if err := config.CheckProfile(profile); err != nil {
-		return session.Target{}, err
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	p, err := c.cfg.Provider(providerName)
+	secret := func(p *provider.Provider, name string) (string, error) { return session.Secret(c.env.Store, p, name) }
+	t, err := session.NewTarget(c.cfg, secret, providerName, profile)
 	if err != nil {
-		return session.Target{}, err
+		return t, err
 	}
-	redirect, err := c.cfg.RedirectURI(p)
-	if err != nil {
-		return session.Target{}, err
-	}
-	return session.Target{Provider: p, Profile: profile, RedirectURI: redirect,
-		Client: func() (oauth.Client, error) { return c.client(p) }}, nil
-}
-
-// client resolves the client id and secret: the secret from the
-// environment, else the store.
-func (c *Client) client(p *provider.Provider) (oauth.Client, error) {
-	c.mu.Lock()
-	id, err := c.cfg.ClientID(p)
-	user := c.cfg.Username(p)
-	c.mu.Unlock()
-	if err != nil {
-		return oauth.Client{}, err
-	}
-	cl := oauth.Client{ID: id, Username: user}
-	if p.ClientAuth == provider.AuthNone {
-		return cl, nil
-	}
-	if cl.Secret = config.Env(p.Name, tokenstore.ClientSecret); cl.Secret == "" {
-		if cl.Secret, err = c.env.Store.Secret(p.Name, tokenstore.ClientSecret); err != nil {
-			return cl, err
+	resolve := t.Client
+	t.Client = func() (oauth.Client, error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		cl, err := resolve()
+		var missing *session.MissingSecretError
+		if errors.As(err, &missing) { // no command line to give the hint
+			err = fmt.Errorf("%w; set %s or store it with zauth", err, config.EnvName(missing.Provider, tokenstore.ClientSecret))
 		}
+		return cl, err
 	}
-	if cl.Secret == "" {
-		if p.PublicWithoutSecret {
-			p.ClientAuth = provider.AuthNone // the server accepts public clients
-			return cl, nil
-		}
-		return cl, exitcode.Newf(exitcode.Usage, "no %s %s stored; set %s or store it with zauth", p.Name, p.SecretName,
-			config.EnvName(p.Name, tokenstore.ClientSecret))
-	}
-	return cl, nil
+	return t, nil
 }
 
 type sourceFunc func() (*oauth2.Token, error)
