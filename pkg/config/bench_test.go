@@ -30,18 +30,3 @@ func BenchmarkLoadAndResolve(b *testing.B) {
 		}
 	}
 }
-
-// TestBenchmarkCleansUp: running the benchmark leaves nothing in the
-// temporary directory.
-func TestBenchmarkCleansUp(t *testing.T) {
-	tmp := filepath.Join(t.TempDir(), "tmp")
-	if err := os.Mkdir(tmp, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TMPDIR", tmp)
-	testing.Benchmark(BenchmarkLoadAndResolve)
-	left, err := os.ReadDir(tmp)
-	if err != nil || len(left) != 0 {
-		t.Errorf("left behind in TMPDIR: %v (%v)", left, err)
-	}
-}

@@ -105,7 +105,7 @@ func (c *Config) edit(change func(root *yaml.Node) (changed bool, err error)) er
 	lock, err := filelock.Acquire(ctx, filepath.Join(paths.StateDir(), "locks", "config.lock"))
 	switch {
 	case errors.Is(err, filelock.ErrTimeout):
-		return exitcode.Newf(exitcode.Unexpected, "another zauth process is writing %s and has not finished; retry", c.File)
+		return exitcode.Newf(exitcode.Provider, "another zauth process is writing %s and has not finished; retry", c.File)
 	case err != nil:
 		return fmt.Errorf("cannot lock the config file: %w", err) // keeps an unsafe directory's exit 5
 	}

@@ -39,8 +39,8 @@ type Record struct {
 	// cheaply at login; "" when it did not.
 	Account string `json:"account,omitempty"`
 	// Storage is where the record lives ("keychain" or "file"); set by
-	// the store on every load and save.
-	Storage string `json:"storage,omitempty"`
+	// the store on every load and save, never stored.
+	Storage string `json:"-"`
 	// ShortOfMinTTL: the last refresh was for a --min-ttl longer than the
 	// provider's tokens live, so refreshing again before the token's
 	// second half of life would gain nothing.
@@ -88,10 +88,9 @@ func decode(key, data string) (*Record, error) {
 	switch r.Version {
 	case 1:
 		// Version 1 did not keep what the login asked for: the grant is
-		// the best guess. Its redirect URI stays empty: the configured one
-		// was the only one it could have been refreshed with.
+		// the best guess. It has no redirect URI: the configured one was
+		// the only one it could have been refreshed with.
 		r.RequestedScopes = r.Scopes
-		r.RedirectURI, r.Account, r.Storage = "", "", ""
 	case RecordVersion:
 		if r.RequestedScopes == nil { // absent: as in version 1; an explicit empty request is []
 			r.RequestedScopes = r.Scopes

@@ -43,10 +43,11 @@ func (s *Store) SetSecret(provider, name, value string) error {
 	return s.Backend.Set(SecretKey(provider, name), value)
 }
 
-// DeleteSecrets removes every client secret of a provider.
+// DeleteSecrets removes every client secret of a provider, from both
+// places: Secret finds them in either.
 func (s *Store) DeleteSecrets(provider string) error {
 	for _, name := range SecretNames {
-		if err := s.Backend.Delete(SecretKey(provider, name)); err != nil {
+		if err := s.deleteEverywhere(SecretKey(provider, name)); err != nil {
 			return err
 		}
 	}
@@ -55,7 +56,7 @@ func (s *Store) DeleteSecrets(provider string) error {
 
 // Open returns the store in the user's state directory: the OS keychain,
 // or, only when insecure is set, an unencrypted 0600 file, announced on
-// warn every time so that it is never chosen silently.(insecure bool, warn io.Writer) *Store {
+// warn every time so that it is never chosen silently.
 //
 // The other place is searched too: a login kept in the file is found by
 // every command without the flag, and logout removes it; only writing a

@@ -181,20 +181,29 @@ func (s *Store) SaveLogin(r *Record) error {
 }
 
 // Delete removes a login from every place and its index entry. Removing
-// an absent login is not an error. A keychain that cannot be reached at all
-// (no D-Bus on a headless host), or that the user chose not to use
-// (--insecure-storage), holds nothing zauth could have read, so its errors
-// do not fail the removal from the file.
+// an absent login is not an error.
 func (s *Store) Delete(provider, profile string) error {
-	for i, p := range s.places() {
-		err := p.b.Delete(TokenKey(provider, profile))
-		if err != nil && !(p.name == Keychain && (i > 0 || keychain.SessionBusError() != nil)) {
-			return err
-		}
+	if err := s.deleteEverywhere(TokenKey(provider, profile)); err != nil {
+		return err
 	}
 	return s.updateIndex(true, func(idx []Entry) []Entry {
 		return slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == provider && e.Profile == profile })
 	})
+}
+
+// deleteEverywhere removes key from both places. A keychain that cannot be
+// reached at all (no D-Bus on a headless host) holds nothing zauth could
+// have read, so that error alone does not fail the removal from the file;
+// any other failure (locked, timed out) does: the item may still be there.
+func (s *Store) deleteEverywhere(key string) error {
+	for _, p := range s.places() {
+		err := p.b.Delete(key)
+		var st *keychain.StateError
+		if err != nil && !(errors.As(err, &st) && st.State == keychain.Unavailable) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Lock takes the cross-process lock of one login, waiting at most until ctx

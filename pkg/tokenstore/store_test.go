@@ -286,6 +286,46 @@ func TestUnreachableOtherPlace(t *testing.T) {
 type broken struct{}
 
 func (broken) Name() string               { return "OS keychain" }
-func (broken) Get(string) (string, error) { return "", exitcode.Newf(exitcode.Storage, "no D-Bus") }
-func (broken) Set(string, string) error   { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
-func (broken) Delete(string) error        { return exitcode.Newf(exitcode.Storage, "no D-Bus") }
+func (broken) Get(string) (string, error) { return "", noBus }
+func (broken) Set(string, string) error   { return noBus }
+func (broken) Delete(string) error        { return noBus }
+
+var noBus = exitcode.New(exitcode.Storage, &keychain.StateError{State: keychain.Unavailable, Err: errors.New("no D-Bus")})
+
+// lockedKeychain holds items but refuses to change them, as a locked
+// Secret Service does.
+type lockedKeychain struct{ keychain.Backend }
+
+func (lockedKeychain) Delete(string) error {
+	return exitcode.New(exitcode.Storage, &keychain.StateError{State: keychain.Locked, Err: errors.New("locked")})
+}
+
+// TestDeleteReachesBothPlaces: client secrets and logins are removed from
+// whichever place holds them, since reads look in both; a place that holds
+// the item but refuses to remove it fails the removal instead of leaving a
+// usable login behind a successful logout.
+func TestDeleteReachesBothPlaces(t *testing.T) {
+	dir := t.TempDir()
+	kc := &keychain.File{Path: filepath.Join(dir, "kc.json")}
+	file := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
+	opted := &Store{Backend: file, Storage: File, Alt: kc, Dir: dir}
+	s := &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir}
+	if err := opted.SetSecret("ziina", ClientSecret, "sekrit"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteSecrets("ziina"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Secret("ziina", ClientSecret); v != "" || err != nil {
+		t.Errorf("after DeleteSecrets, Secret = %q, %v", v, err)
+	}
+
+	kc.Set(TokenKey("ziina", "default"), `{"v":2,"access_token":"a"}`)
+	withLocked := &Store{Backend: file, Storage: File, Alt: lockedKeychain{kc}, Dir: dir}
+	if err := withLocked.Delete("ziina", "default"); exitcode.Code(err) != exitcode.Storage {
+		t.Errorf("Delete with a locked keychain holding the login: %v", err)
+	}
+	if _, err := withLocked.Load("ziina", "default"); err != nil {
+		t.Errorf("the login is still there, and must still be found: %v", err)
+	}
+}
