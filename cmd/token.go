@@ -50,12 +50,9 @@ Formats:
 			if err != nil {
 				return err
 			}
-			if err := session.Usable(r); err != nil { // scripts put it in headers and shell lines
-				return err
-			}
 			if l, short := session.ShortLived(r, app.now(), minTTL); short {
 				fmt.Fprintf(app.Err, "zauth: warning: %s issues access tokens valid for %s, less than --min-ttl %s; this one expires in %s (zauth refreshes it in the second half of its life instead of on every call)\n",
-					t.Provider.DisplayName, human(l), human(minTTL), human(time.Until(r.Expiry)))
+					t.Provider.DisplayName, human(l), human(minTTL), human(r.Expiry.Sub(app.now())))
 			}
 			return printToken(app, r, format)
 		},

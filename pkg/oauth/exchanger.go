@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"golang.org/x/oauth2"
@@ -88,6 +89,10 @@ func (h handEndpoint) refresh(ctx context.Context, refreshToken string) error {
 }
 
 func (h handEndpoint) send(ctx context.Context, params [][2]string) error {
-	_, err := post(ctx, ctx.Value(oauth2.HTTPClient).(*http.Client), h.p, h.c, endpoint{h.p.TokenURL, "token"}, params)
+	hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client)
+	if !ok { // only tokenRequest calls this, with its wired client
+		return errors.New("oauth: no wired HTTP client in the context")
+	}
+	_, err := post(ctx, hc, h.p, h.c, endpoint{h.p.TokenURL, "token"}, params)
 	return err
 }

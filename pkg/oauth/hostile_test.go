@@ -188,8 +188,16 @@ func TestRedact(t *testing.T) {
 		"s":                                 "[REDACTED]",
 		"starts and ends with s":            "starts and ends with [REDACTED]",
 	} {
-		if got := redact(in, secrets); got != want {
+		if got := Redact(in, secrets); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestRedactEmptySecret: an absent secret (no API key) redacts nothing and
+// does not loop.
+func TestRedactEmptySecret(t *testing.T) {
+	if got := Redact("no key here", []string{"", "key"}); got != "no [REDACTED] here" {
+		t.Errorf("Redact = %q", got)
 	}
 }

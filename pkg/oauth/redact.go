@@ -39,11 +39,14 @@ func sentSecrets(p *provider.Provider, c Client, params [][2]string) []string {
 	return slices.Compact(out)
 }
 
-// redact replaces every secret in s. A short secret is replaced only where
+// Redact replaces every secret in s. A short secret is replaced only where
 // it stands alone (not inside a word): "s" is a secret worth hiding in
 // "client_secret=s&", not in "request".
-func redact(s string, secrets []string) string {
+func Redact(s string, secrets []string) string {
 	for _, v := range secrets {
+		if v == "" {
+			continue
+		}
 		if len(v) >= 8 {
 			s = strings.ReplaceAll(s, v, "[REDACTED]")
 			continue

@@ -214,10 +214,10 @@ func classify(p *provider.Provider, e endpoint, re *oauth2.RetrieveError, secret
 		}
 		return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d with %s", p.DisplayName, e.what, status, kind)
 	}
-	te := &TokenError{Endpoint: e.what, Status: status, Code: textsafe.Short(redact(body.Error, secrets), 64),
-		Description: textsafe.Short(redact(body.Description, secrets), 300)}
+	te := &TokenError{Endpoint: e.what, Status: status, Code: textsafe.Short(Redact(body.Error, secrets), 64),
+		Description: textsafe.Short(Redact(body.Description, secrets), 300)}
 	if body.Error == "" {
-		te.Description = textsafe.Short(redact(body.Message, secrets), 300)
+		te.Description = textsafe.Short(Redact(body.Message, secrets), 300)
 	}
 	switch body.Error {
 	case "invalid_grant":

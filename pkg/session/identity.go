@@ -14,6 +14,17 @@ import (
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
+// IsBearer reports whether a stored token goes in an Authorization: Bearer
+// header (its type is Bearer, in any case, or unstated).
+func IsBearer(r *tokenstore.Record) bool {
+	return r.TokenType == "" || strings.EqualFold(r.TokenType, "bearer")
+}
+
+// NotBearer is the error for a token zauth cannot send as Bearer (exit 2).
+func NotBearer(r *tokenstore.Record) error {
+	return exitcode.Newf(exitcode.Usage, "the stored %s token is of type %q; zauth sends only Bearer tokens to an API", r.Provider, r.TokenType)
+}
+
 // AuthorizeAPI adds the token (and, for providers that want one, the API
 // key) to an API request the way the provider expects. Only Bearer tokens
 // go into the Authorization header: another type (DPoP, MAC) needs proof
@@ -28,10 +39,10 @@ func AuthorizeAPI(req *http.Request, p *provider.Provider, r *tokenstore.Record,
 		if apiKey != "" {
 			req.Header.Set("apikey", apiKey)
 		}
-	case r.TokenType == "" || strings.EqualFold(r.TokenType, "bearer"):
+	case IsBearer(r):
 		req.Header.Set("Authorization", "Bearer "+r.AccessToken)
 	default:
-		return exitcode.Newf(exitcode.Usage, "the stored %s token is of type %q; zauth sends only Bearer tokens to an API", r.Provider, r.TokenType)
+		return NotBearer(r)
 	}
 	return nil
 }
@@ -125,7 +136,9 @@ func (e *Env) getJSON(ctx context.Context, p *provider.Provider, url string, r *
 		return nil, exitcode.Newf(exitcode.Provider, "GET %s: %v", url, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, textsafe.Line(resp.Status), textsafe.Short(string(body), 200))
+		// A server that echoes the request would show the token and key.
+		text := oauth.Redact(string(body), []string{r.AccessToken, apiKey})
+		return nil, exitcode.Newf(exitcode.Provider, "GET %s answered %s: %s", url, textsafe.Line(resp.Status), textsafe.Short(text, 200))
 	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/keychain"
 	"github.com/zauth-cli/zauth/pkg/oauth"
@@ -104,5 +105,43 @@ func TestUnusableStoredToken(t *testing.T) {
 	var lr *LoginRequiredError
 	if !errors.As(err, &lr) || lr.Provider != "acme" || lr.Profile != "w" || exitcode.Code(err) != exitcode.LoginNeeded {
 		t.Errorf("Usable = %v", err)
+	}
+}
+
+// TestFreshRefusesUnusableRecords: every caller of Fresh (token, api,
+// exec, the library) gets no token that breaks a header or a shell line,
+// whether the record is valid or was just refreshed.
+func TestFreshRefusesUnusableRecords(t *testing.T) {
+	f := newFlow(t, emulator.Generic)
+	for _, typ := range []string{"Bearer\r\nX-Evil: 1", "Bearer"} {
+		access := "ok-token"
+		if typ == "Bearer" {
+			access = "bad token"
+		}
+		r := &tokenstore.Record{Provider: "acme", Profile: "default", AccessToken: access, TokenType: typ,
+			Expiry: time.Now().Add(time.Hour), ObtainedAt: time.Now()}
+		if err := f.env.Store.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.env.Fresh(context.Background(), f.target, time.Minute)
+		if got != nil || exitcode.Code(err) != exitcode.LoginNeeded {
+			t.Errorf("Fresh of %q/%q = %v, %v", access, typ, got, err)
+		}
+	}
+}
+
+// TestIdentityErrorRedactsEcho: an identity endpoint that echoes the
+// request in its error does not put the token or the API key into the
+// message.
+func TestIdentityErrorRedactsEcho(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad request: "+r.Header.Get("Authorization")+" "+r.Header.Get("apikey"), http.StatusBadRequest)
+	}))
+	defer api.Close()
+	e, tg := apiTarget(t, api.URL)
+	_, err := e.getJSON(context.Background(), tg.Provider, api.URL+"/who",
+		&tokenstore.Record{AccessToken: "secret-access-token", TokenType: "Bearer"}, "secret-api-key", api.URL)
+	if err == nil || strings.Contains(err.Error(), "secret-access-token") || !strings.Contains(err.Error(), "[REDACTED]") {
+		t.Errorf("error = %v", err)
 	}
 }

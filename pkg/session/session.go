@@ -54,8 +54,8 @@ func (e *Env) Load(t Target) (*tokenstore.Record, error) {
 	return r, err
 }
 
-// Fresh returns a record whose access token is valid for at least minTTL,
-// refreshing it first if needed. When the provider issues tokens for less
+// Fresh returns a usable record (see Usable) whose access token is valid
+// for at least minTTL, refreshing it first if needed. When the provider issues tokens for less
 // than minTTL no refresh can meet it: the token is refreshed once, and
 // then only in the second half of its life, not on every call; the caller
 // sees a record that expires within minTTL (see ShortLived).
@@ -71,10 +71,18 @@ func (e *Env) Fresh(ctx context.Context, t Target, minTTL time.Duration) (*token
 		}
 		return cur.ExpiresWithin(e.now(), ttl)
 	}
-	if !needed(r) {
-		return r, nil
+	if needed(r) {
+		if r, err = e.refresh(ctx, t, r, minTTL, needed); err != nil {
+			return nil, err
+		}
 	}
-	return e.refresh(ctx, t, r, minTTL, needed)
+	// Whoever asks puts the token into a header, a shell line or a
+	// child's environment: a record stored before zauth checked token
+	// responses may carry anything.
+	if err := Usable(r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // ShortLived reports whether a record handed out by Fresh falls short of

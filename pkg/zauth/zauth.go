@@ -105,7 +105,10 @@ func (c *Client) TokenSource(ctx context.Context, providerName, profile string, 
 		if err != nil {
 			return nil, err
 		}
-		return &oauth2.Token{AccessToken: r.AccessToken, TokenType: r.TokenType, Expiry: r.Expiry}, nil
+		if !session.IsBearer(r) { // oauth2.Token would send "DPoP <token>" and the like
+			return nil, classify(session.NotBearer(r))
+		}
+		return &oauth2.Token{AccessToken: r.AccessToken, TokenType: "Bearer", Expiry: r.Expiry}, nil
 	})
 	return oauth2.ReuseTokenSourceWithExpiry(nil, src, minTTL)
 }
@@ -116,9 +119,6 @@ func (c *Client) fresh(ctx context.Context, providerName, profile string, minTTL
 		return nil, classify(err)
 	}
 	r, err := c.env.Fresh(ctx, t, minTTL)
-	if err == nil {
-		err = session.Usable(r)
-	}
 	if err != nil {
 		if ctx.Err() != nil { // the caller's deadline or cancellation, whatever failed of it
 			return nil, &kindError{kind: ctx.Err(), err: err}

@@ -169,3 +169,16 @@ func TestErrorKinds(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenSourceOnlyBearer: a token of another type (DPoP) is refused, not
+// handed to oauth2, which would send it as "DPoP <token>" without a proof.
+func TestTokenSourceOnlyBearer(t *testing.T) {
+	r := seed("dpop", time.Hour, false)
+	r.TokenType = "DPoP"
+	if err := store.SaveLogin(r); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := open(t).TokenSource(context.Background(), "acme", "dpop", time.Minute).Token(); err == nil || !errors.Is(err, zauth.ErrConfig) {
+		t.Errorf("TokenSource of a DPoP token = %+v, %v", tok, err)
+	}
+}
