@@ -9,6 +9,7 @@ import (
 
 	"github.com/zauth-cli/zauth/pkg/doctor"
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 func newDoctorCmd(app *App) *cobra.Command {
@@ -31,7 +32,8 @@ Exit status 0 when nothing failed (warnings allowed), 1 otherwise.`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			app.noConfigWarnings = true // reported as checks instead
 			cfg, cfgErr := app.Config()
-			hc := app.HTTPClient()
+			hc := new(http.Client)
+			*hc = *app.HTTPClient() // a copy: the shared client keeps its settings
 			hc.Timeout = min(hc.Timeout, 10*time.Second)
 			hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			results := doctor.Run(c.Context(), doctor.Env{
@@ -48,9 +50,9 @@ Exit status 0 when nothing failed (warnings allowed), 1 otherwise.`,
 				}
 			} else {
 				for _, r := range results {
-					fmt.Fprintf(app.Out, "%-5s %s: %s\n", statusWord[r.Status], r.Check, r.Detail)
+					fmt.Fprintf(app.Out, "%-5s %s: %s\n", statusWord[r.Status], textsafe.Line(r.Check), textsafe.Line(r.Detail))
 					if r.Fix != "" && r.Status != doctor.OK {
-						fmt.Fprintf(app.Out, "      fix: %s\n", r.Fix)
+						fmt.Fprintf(app.Out, "      fix: %s\n", textsafe.Line(r.Fix))
 					}
 				}
 			}

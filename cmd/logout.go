@@ -12,6 +12,7 @@ import (
 	"github.com/zauth-cli/zauth/pkg/exitcode"
 	"github.com/zauth-cli/zauth/pkg/provider"
 	"github.com/zauth-cli/zauth/pkg/session"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -87,7 +88,7 @@ settings if a token may have leaked.`,
 			// Records under keys zauth cannot name as provider and profile.
 			swept, err := store.Sweep()
 			for _, k := range swept {
-				fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", k)
+				fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", textsafe.Line(k))
 			}
 			if err != nil {
 				fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))

@@ -14,6 +14,7 @@ import (
 
 func TestJQ(t *testing.T) {
 	t.Setenv("ZAUTH_STORAGE", "file")
+	setBuild(t, "1.2.3", "abc1234", "2026-11-23T00:00:00Z")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -21,7 +22,7 @@ func TestJQ(t *testing.T) {
 		{[]string{"scopes", "zbd", "--jq", ".[0].provider"}, "zbd\n"}, // strings raw
 		{[]string{"scopes", "--jq", "[.[].provider]"}, `["zbd","ziina"]` + "\n"},
 		{[]string{"providers", "--jq", ".[] | select(.name == \"ziina\") | .token_url"}, "https://auth.ziina.com/oidc/token\n"},
-		{[]string{"version", "--jq", ".commit | length > 0"}, "true\n"},
+		{[]string{"version", "--jq", ".commit"}, "abc1234\n"},
 		{[]string{"status", "--jq", "length"}, "0\n"},
 		{[]string{"status", "--json", "--jq", "length"}, "0\n"},                // --json is implied, and allowed
 		{[]string{"doctor", "--offline", "--jq", ".checks | type"}, "array\n"}, // exit 1 (no client): the output is still filtered
@@ -72,10 +73,18 @@ func TestJQOnEveryJSONCommand(t *testing.T) {
 	}
 }
 
+// setBuild sets the release build information for one test.
+func setBuild(t *testing.T, v, c, d string) {
+	old := [3]string{version, commit, date}
+	version, commit, date = v, c, d
+	t.Cleanup(func() { version, commit, date = old[0], old[1], old[2] })
+}
+
 func TestVersionJSON(t *testing.T) {
+	setBuild(t, "1.2.3", "abc1234", "2026-11-23T00:00:00Z")
 	out, _, code := run(t, "version", "--json")
 	var v map[string]string
-	if err := json.Unmarshal([]byte(out), &v); code != 0 || err != nil || v["version"] == "" || v["commit"] == "" || v["date"] == "" || len(v) != 3 {
+	if err := json.Unmarshal([]byte(out), &v); code != 0 || err != nil || v["version"] != "1.2.3" || v["commit"] != "abc1234" || v["date"] != "2026-11-23T00:00:00Z" || len(v) != 3 {
 		t.Errorf("version --json: %d %v\n%s", code, err, out)
 	}
 }

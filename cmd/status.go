@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -37,19 +38,12 @@ func viewOf(e tokenstore.Entry, now time.Time) loginView {
 	expired := !e.ExpiresAt.IsZero() && !now.Before(e.ExpiresAt)
 	return loginView{Provider: e.Provider, Profile: e.Profile, Account: e.Account, ClientID: e.ClientID,
 		Scopes: nonNil(e.Scopes), RequestedScopes: nonNil(e.RequestedScopes), RedirectURI: e.RedirectURI,
-		Storage: cmpOr(e.Storage, tokenstore.Keychain), ObtainedAt: timePtr(e.ObtainedAt), ExpiresAt: timePtr(e.ExpiresAt),
+		Storage: cmp.Or(e.Storage, tokenstore.Keychain), ObtainedAt: timePtr(e.ObtainedAt), ExpiresAt: timePtr(e.ExpiresAt),
 		Expired: expired, Refreshable: e.Refreshable, Usable: !e.Damaged && (!expired || e.Refreshable), Damaged: e.Damaged}
 }
 
 func recordView(r *tokenstore.Record, now time.Time) loginView {
 	return viewOf(tokenstore.EntryOf(r), now)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func newStatusCmd(app *App) *cobra.Command {
@@ -98,8 +92,9 @@ any needs a new login (expired and not refreshable, or damaged).`,
 					case e.ExpiresAt != nil:
 						exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
 					}
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Provider, e.Profile, dash(e.Account),
-						dash(strings.Join(e.Scopes, " ")), exp, yesNo(e.Refreshable), e.Storage)
+					// Names come from storage, which other programs can write to.
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", textsafe.Line(e.Provider), textsafe.Line(e.Profile), dash(e.Account),
+						dash(strings.Join(e.Scopes, " ")), exp, yesNo(e.Refreshable), textsafe.Line(e.Storage))
 				}
 				if err := w.Flush(); err != nil {
 					return err
@@ -128,7 +123,7 @@ func dash(s string) string {
 func (a *App) reloginCommand(e tokenstore.Entry) string {
 	t, err := a.Target(e.Provider, e.Profile)
 	if err != nil {
-		return e.Provider + "/" + e.Profile
+		return textsafe.Line(e.Provider + "/" + e.Profile)
 	}
 	if e.Damaged {
 		return fmt.Sprintf("`zauth logout %s --profile %s` then %s", e.Provider, e.Profile, loginCommand(t.Provider.Name, t.Profile, t.RedirectURI, nil))

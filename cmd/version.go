@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"runtime/debug"
-	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -24,7 +23,7 @@ type BuildInfo struct {
 	Date    string `json:"date"`
 }
 
-var buildVersion = sync.OnceValue(func() BuildInfo {
+func buildVersion() BuildInfo {
 	b := BuildInfo{Version: version, Commit: commit, Date: date}
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
@@ -45,7 +44,7 @@ var buildVersion = sync.OnceValue(func() BuildInfo {
 		}
 	}
 	return b
-})
+}
 
 func newVersionCmd(app *App) *cobra.Command {
 	var asJSON bool

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -20,7 +19,9 @@ import (
 	"github.com/zauth-cli/zauth/pkg/config"
 	"github.com/zauth-cli/zauth/pkg/keychain"
 	"github.com/zauth-cli/zauth/pkg/loopback"
+	"github.com/zauth-cli/zauth/pkg/paths"
 	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 	"github.com/zauth-cli/zauth/pkg/tokenstore"
 )
 
@@ -71,6 +72,7 @@ func Run(ctx context.Context, e Env) []Result {
 	}
 	var out []Result
 	out = append(out, e.configFile()...)
+	out = append(out, e.stateDir()...)
 	out = append(out, e.keychain()...)
 	out = append(out, e.index()...)
 	if e.Config != nil {
@@ -83,7 +85,7 @@ func Run(ctx context.Context, e Env) []Result {
 
 func (e Env) configFile() []Result {
 	if e.ConfigErr != nil {
-		return []Result{{"config file", Fail, oneLine(e.ConfigErr.Error()), "fix the YAML, or move the file aside to start again"}}
+		return []Result{{"config file", Fail, textsafe.Line(e.ConfigErr.Error()), "fix the YAML, or move the file aside to start again"}}
 	}
 	var out []Result
 	if _, err := os.Stat(e.Config.File); errors.Is(err, os.ErrNotExist) {
@@ -112,7 +114,7 @@ func (e Env) keychain() []Result {
 	var out []Result
 	if runtime.GOOS == "linux" {
 		if err := keychain.SessionBusError(); err != nil {
-			return []Result{{"D-Bus session", Fail, oneLine(err.Error()),
+			return []Result{{"D-Bus session", Fail, textsafe.Line(err.Error()),
 				"start zauth inside a desktop or `dbus-run-session` session with gnome-keyring or KeePassXC, or opt in to --insecure-storage (ZAUTH_STORAGE=file)"}}
 		}
 		out = append(out, Result{"D-Bus session", OK, "a session bus is available", ""})
@@ -140,33 +142,40 @@ func (e Env) keychain() []Result {
 		out = append(out, Result{"keychain", Fail, b.Name() + " is locked (" + step + " failed)",
 			"unlock it: log in to the desktop session, unlock the keyring in Seahorse or KeePassXC, or run `gnome-keyring-daemon --unlock` (macOS: `security unlock-keychain`)"})
 	default:
-		out = append(out, Result{"keychain", Fail, fmt.Sprintf("%s: %s failed: %s", b.Name(), step, oneLine(err.Error())),
+		out = append(out, Result{"keychain", Fail, fmt.Sprintf("%s: %s failed: %s", b.Name(), step, textsafe.Line(err.Error())),
 			"make sure a Secret Service (gnome-keyring, KeePassXC) runs, or opt in to --insecure-storage (ZAUTH_STORAGE=file)"})
 	}
 	return out
 }
 
-// fileStore checks the opt-in token file and its directory are private.
+// stateDir applies zauth's own rule for its state directory (index,
+// locks, the opt-in token file): what zauth would refuse, doctor fails.
+func (e Env) stateDir() []Result {
+	err := paths.CheckPrivateDir(e.Store.Dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil // created private on first use
+	case err != nil:
+		return []Result{{"state directory", Fail, textsafe.Line(err.Error()), ""}}
+	}
+	return []Result{{"state directory", OK, e.Store.Dir + " is private", ""}}
+}
+
+// fileStore checks the opt-in token file is a private regular file.
 func fileStore(path string) []Result {
 	out := []Result{{"storage", Warn, "tokens are kept unencrypted in " + path + " (--insecure-storage)", "use the OS keychain where one is available"}}
-	for _, c := range []struct {
-		path string
-		mode os.FileMode
-	}{{filepath.Dir(path), 0o700}, {path, 0o600}} {
-		fi, err := os.Lstat(c.path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			continue
-		case err != nil:
-			out = append(out, Result{"file store", Fail, oneLine(err.Error()), ""})
-		case fi.Mode()&os.ModeSymlink != 0:
-			out = append(out, Result{"file store", Fail, c.path + " is a symbolic link", "replace it with a regular file or directory of your own"})
-		case runtime.GOOS != "windows" && fi.Mode().Perm()&^c.mode != 0:
-			out = append(out, Result{"file store", Fail, fmt.Sprintf("%s has mode %04o; others can read or change it", c.path, fi.Mode().Perm()),
-				fmt.Sprintf("chmod %o %s", c.mode, c.path)})
-		default:
-			out = append(out, Result{"file store", OK, fmt.Sprintf("%s has mode %04o", c.path, fi.Mode().Perm()), ""})
-		}
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		out = append(out, Result{"file store", Fail, textsafe.Line(err.Error()), ""})
+	case fi.Mode()&os.ModeSymlink != 0:
+		out = append(out, Result{"file store", Fail, path + " is a symbolic link", "replace it with a regular file of your own"})
+	case runtime.GOOS != "windows" && fi.Mode().Perm()&^0o600 != 0:
+		out = append(out, Result{"file store", Fail, fmt.Sprintf("%s has mode %04o; others can read it", path, fi.Mode().Perm()),
+			"chmod 600 " + path})
+	default:
+		out = append(out, Result{"file store", OK, fmt.Sprintf("%s has mode %04o", path, fi.Mode().Perm()), ""})
 	}
 	return out
 }
@@ -175,17 +184,17 @@ func fileStore(path string) []Result {
 func (e Env) index() []Result {
 	entries, err := e.Store.List()
 	if err != nil {
-		return []Result{{"login index", Fail, oneLine(err.Error()), "make the state directory writable; zauth rebuilds the index from what is stored"}}
+		return []Result{{"login index", Fail, textsafe.Line(err.Error()), "make the state directory writable; zauth rebuilds the index from what is stored"}}
 	}
 	var out []Result
 	for _, en := range entries {
 		_, err := e.Store.Load(en.Provider, en.Profile)
 		switch {
 		case errors.Is(err, tokenstore.ErrNotFound):
-			out = append(out, Result{"login index", Warn, fmt.Sprintf("lists %s (profile %s), but no token is stored for it", en.Provider, en.Profile),
+			out = append(out, Result{"login index", Warn, fmt.Sprintf("lists %s (profile %s), but no token is stored for it", textsafe.Line(en.Provider), textsafe.Line(en.Profile)),
 				fmt.Sprintf("zauth logout %s --profile %s", en.Provider, en.Profile)})
 		case err != nil:
-			out = append(out, Result{"login " + en.Provider + "/" + en.Profile, Fail, oneLine(err.Error()),
+			out = append(out, Result{"login " + textsafe.Line(en.Provider+"/"+en.Profile), Fail, textsafe.Line(err.Error()),
 				fmt.Sprintf("zauth logout %s --profile %s, then log in again", en.Provider, en.Profile)})
 		}
 	}
@@ -199,7 +208,7 @@ func (e Env) provider(ctx context.Context, name string) []Result {
 	check := "provider " + name
 	p, err := e.Config.Provider(name)
 	if err != nil {
-		return []Result{{check, Fail, oneLine(err.Error()), "fix the provider's settings in " + e.Config.File}}
+		return []Result{{check, Fail, textsafe.Line(err.Error()), "fix the provider's settings in " + e.Config.File}}
 	}
 	id, err := e.Config.ClientID(p)
 	if err != nil {
@@ -210,7 +219,7 @@ func (e Env) provider(ctx context.Context, name string) []Result {
 		secret, err := e.Secret(p, tokenstore.ClientSecret)
 		switch {
 		case err != nil:
-			out = append(out, Result{check, Fail, "cannot read the " + p.SecretName + ": " + oneLine(err.Error()), ""})
+			out = append(out, Result{check, Fail, "cannot read the " + p.SecretName + ": " + textsafe.Line(err.Error()), ""})
 		case secret == "":
 			out = append(out, Result{check, Fail, "no " + p.SecretName + " stored or in " + config.EnvName(name, tokenstore.ClientSecret),
 				fmt.Sprintf("zauth client set %s --client-id %s --secret-stdin", name, id)})
@@ -228,7 +237,7 @@ func (e Env) redirectPort(p *provider.Provider) []Result {
 	check := "provider " + p.Name
 	uri, err := e.Config.RedirectURI(p)
 	if err != nil {
-		return []Result{{check, Fail, oneLine(err.Error()), "fix redirect_uri in " + e.Config.File}}
+		return []Result{{check, Fail, textsafe.Line(err.Error()), "fix redirect_uri in " + e.Config.File}}
 	}
 	l, err := loopback.Listen(uri)
 	if err != nil {
@@ -237,7 +246,7 @@ func (e Env) redirectPort(p *provider.Provider) []Result {
 			return []Result{{check, Fail, "redirect URI " + uri + ": port " + busy.Port + " is in use",
 				"stop the program using it, or log in with --port N and register that redirect URI"}}
 		}
-		return []Result{{check, Fail, "redirect URI " + uri + ": " + oneLine(err.Error()), ""}}
+		return []Result{{check, Fail, "redirect URI " + uri + ": " + textsafe.Line(err.Error()), ""}}
 	}
 	l.Close()
 	return []Result{{check, OK, "redirect URI " + uri + " can be listened on", ""}}
@@ -252,12 +261,12 @@ func (e Env) reachable(ctx context.Context, p *provider.Provider) []Result {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.AuthURL, nil)
 	if err != nil {
-		return []Result{{check, Fail, oneLine(err.Error()), ""}}
+		return []Result{{check, Fail, textsafe.Line(err.Error()), ""}}
 	}
 	sent := e.Now()
 	resp, err := e.HTTP.Do(req)
 	if err != nil {
-		return []Result{{check, Fail, "cannot reach " + p.AuthURL + ": " + oneLine(unwrapURL(err).Error()),
+		return []Result{{check, Fail, "cannot reach " + p.AuthURL + ": " + textsafe.Line(unwrapURL(err).Error()),
 			"check the network, a proxy (HTTPS_PROXY) or the auth_url setting"}}
 	}
 	resp.Body.Close()
@@ -281,5 +290,3 @@ func unwrapURL(err error) error {
 	}
 	return err
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

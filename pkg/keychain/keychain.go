@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // ErrNotFound means no secret is stored under the key.
@@ -113,7 +114,7 @@ func (k *OS) mapErr(what string, err error) error {
 	case IsLockedError(err):
 		return locked(fmt.Errorf("cannot %s the OS keychain: it is locked", what))
 	}
-	return unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, oneLine(err.Error())))
+	return unavailable(fmt.Errorf("cannot %s the OS keychain: %s", what, textsafe.Line(err.Error())))
 }
 
 // IsLockedError reports whether a keychain error says the keychain is
@@ -163,4 +164,3 @@ func unavailable(err error) *exitcode.Error {
 	return exitcode.New(exitcode.Storage, &StateError{State: Unavailable, Err: err})
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/pkg/textsafe"
 )
 
 // RequireEnv, set to 1, turns "no OS keychain here" from a skip into a
@@ -47,7 +48,7 @@ func RequireOSKeychain(t testing.TB) *OS {
 	// suite: probe it with a short timeout.
 	probe := &OS{Service: k.Service, Timeout: 5 * time.Second}
 	if err := probe.Set("probe", "x"); err != nil {
-		unavailable(oneLine(err.Error()))
+		unavailable(textsafe.Line(err.Error()))
 	}
 	t.Cleanup(func() {
 		if err := keyring.DeleteAll(k.Service); err != nil {

@@ -52,6 +52,20 @@ func EnsurePrivateDir(dir string) error {
 	return nil
 }
 
+// CheckPrivateDir applies EnsurePrivateDir's rules to an existing dir
+// without creating anything, for reports (doctor): nil when zauth would
+// use it as it is.
+func CheckPrivateDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return errors.New(dir + " is not a directory")
+	}
+	return checkPrivate(dir, fi)
+}
+
 // within reports whether path lies inside dir.
 func within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
