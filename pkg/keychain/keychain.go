@@ -163,4 +163,3 @@ func SessionBusError() error { return precheck() }
 func unavailable(err error) *exitcode.Error {
 	return exitcode.New(exitcode.Storage, &StateError{State: Unavailable, Err: err})
 }
-
