@@ -50,6 +50,7 @@ awk 'function show(p, c,   t, n) {
   t = (p == "cmd") ? 60 : (p == "pkg/session") ? 80 : 0
   n = c; sub("%.*", "", n)
   printf "  %-30s %7s%s\n", p, c, (t && n + 0 < t) ? "   BELOW TARGET " t "%" : ""
+  if (t && n + 0 < t) below = 1
 }
 # A failing package prints its coverage alone, then "FAIL <package>".
 /coverage: [0-9.]+% of statements/ {
@@ -57,5 +58,6 @@ awk 'function show(p, c,   t, n) {
   if (p == "") pending = c; else show(p, c)
   next
 }
-/^FAIL\t/ && pending != "" { show($2, pending " (FAILED)"); pending = "" }' "$log" >&2
+/^FAIL\t/ && pending != "" { show($2, pending " (FAILED)"); pending = "" }
+END { exit below }' "$log" >&2 || { say "coverage is below its target"; status=1; }
 exit $status

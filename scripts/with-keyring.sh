@@ -25,7 +25,8 @@ if command -v go >/dev/null; then
   (cd "$(dirname "$0")/.." && go build -o "$probe" ./internal/bench/floor)
 fi
 export PROBE="$probe"
-exec dbus-run-session -- bash -c '
+# Not exec: the EXIT trap removes the scratch directory afterwards.
+dbus-run-session -- bash -c '
   set -e
   replace=
   for attempt in 1 2 3; do

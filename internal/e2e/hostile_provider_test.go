@@ -129,7 +129,7 @@ func TestOAuthEndpointRedirectsAreRefused(t *testing.T) {
 		h.trustTLS()
 		h.acmeConfig()
 		rec := evil(t, false)
-		_, refresh := h.seedExpired("default", "read", "offline_access")
+		h.seedExpired("default", "read", "offline_access")
 		before := h.rawRecord("default")
 		steal := func(path string) {
 			h.emu.SetHostile(emulator.Hostile{Redirects: map[string]string{path: rec.URL + path}})
@@ -160,9 +160,6 @@ func TestOAuthEndpointRedirectsAreRefused(t *testing.T) {
 		steal("/revoke")
 		h.run("", "logout", "acme").expect(t, 4, "revocation endpoint", "redirect", hostPort(rec.URL)+"/revoke")
 		reachedNothing(t, rec)
-		if refresh == "" {
-			t.Fatal("no refresh token seeded")
-		}
 	})
 }
 

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -69,6 +68,30 @@ func settle(s *started) {
 	}
 }
 
+// raceRefresh holds a refresh (`zauth token --min-ttl 24h`) in flight, runs
+// zauth with args meanwhile, then lets the refresh's answer through. The
+// refresh must succeed, whatever the timing: whoever else writes the login
+// waits for it. It returns the token the refresh printed and the other
+// run's result.
+func (h *harness) raceRefresh(t *testing.T, provider string, args ...string) (string, result) {
+	t.Helper()
+	h.setenv("ZAUTH_HTTP_TIMEOUT=30s") // the held answer must not time out
+	held, release := h.emu.HoldRefreshes()
+	defer release()
+	refresher := h.start("token", provider, "--min-ttl", "24h")
+	waitHeld(t, held, refresher)
+	other := h.start(args...)
+	settle(other)
+	release()
+	r := refresher.wait(t)
+	r.expect(t, 0)
+	refreshed := strings.TrimSpace(r.stdout)
+	if refreshed == "" {
+		t.Fatal("the racing refresh printed no token")
+	}
+	return refreshed, other.wait(t)
+}
+
 // TestLogoutRacesRefresh: a logout while a refresh is in flight wins: once
 // both have ended nothing of the login is left, and the refresh's late
 // answer does not bring it back.
@@ -83,15 +106,8 @@ func TestLogoutRacesRefresh(t *testing.T) {
 		t.Fatalf("status before: %v", got)
 	}
 
-	held, release := h.emu.HoldRefreshes()
-	defer release()
-	refresher := h.start("token", "ziina", "--min-ttl", "24h")
-	waitHeld(t, held, refresher)
-	logout := h.start("logout", "ziina")
-	settle(logout)
-	release()
-	refresher.wait(t)
-	logout.wait(t).expect(t, 0, "Logged out of Ziina (profile default)")
+	_, logout := h.raceRefresh(t, "ziina", "logout", "ziina")
+	logout.expect(t, 0, "Logged out of Ziina (profile default)")
 
 	if raw := h.rawRecord("default"); raw != "" {
 		t.Errorf("the keychain still holds the login after logout: %d bytes", len(raw))
@@ -114,15 +130,8 @@ func TestLoginRacesOlderRefresh(t *testing.T) {
 	access, refresh := h.emu.IssueToken(old, true, time.Hour)
 	h.seed(tokenstore.Record{AccessToken: access, RefreshToken: refresh, Scopes: old, Expiry: time.Now().Add(time.Hour).UTC()})
 
-	held, release := h.emu.HoldRefreshes()
-	defer release()
-	refresher := h.start("token", "ziina", "--min-ttl", "24h")
-	waitHeld(t, held, refresher)
-	login := h.start("login", "ziina", "--scope", "write_refunds+offline_access")
-	settle(login)
-	release()
-	refreshed := strings.TrimSpace(refresher.wait(t).stdout)
-	login.wait(t).expect(t, 0, "Logged in to Ziina")
+	refreshed, login := h.raceRefresh(t, "ziina", "login", "ziina", "--scope", "write_refunds+offline_access")
+	login.expect(t, 0, "Logged in to Ziina")
 
 	rec, ok := h.record("default")
 	if !ok {
@@ -145,30 +154,13 @@ func TestLoginRacesOlderRefresh(t *testing.T) {
 // them stays live.
 func TestLogoutRacesRefreshRevokes(t *testing.T) {
 	h := newHarness(t, emulator.Generic, emulator.Options{})
-	h.writeConfig(fmt.Sprintf(`providers:
-  acme:
-    auth_url: %[1]s/authorize
-    token_url: %[1]s/token
-    revocation_url: %[1]s/revoke
-    client_auth: post
-    scopes:
-      read: read things
-      offline_access: stay logged in
-`, h.emu.URL))
-	h.setupClient()
+	h.acmeConfig()
 	h.mustRun("", "login", "acme", "--scope", "read+offline_access")
 
-	held, release := h.emu.HoldRefreshes()
-	defer release()
-	refresher := h.start("token", "acme", "--min-ttl", "24h")
-	waitHeld(t, held, refresher)
-	logout := h.start("logout", "acme")
-	settle(logout)
-	release()
-	refreshed := strings.TrimSpace(refresher.wait(t).stdout)
-	logout.wait(t).expect(t, 0, "the tokens were revoked")
+	refreshed, logout := h.raceRefresh(t, "acme", "logout", "acme")
+	logout.expect(t, 0, "the tokens were revoked")
 
-	if refreshed != "" && introspectActive(t, h, refreshed) {
+	if introspectActive(t, h, refreshed) {
 		t.Error("the token the racing refresh obtained is still live after logout")
 	}
 	if raw := h.rawRecord("default"); raw != "" {

@@ -126,7 +126,8 @@ func TestDamagedRecords(t *testing.T) {
 					r := h.run("", args...)
 					r.expect(t, 3, "ziina login (profile default) is damaged", d.reason,
 						"`zauth logout ziina --profile default`, then `zauth login ziina`")
-					if line := errorLine(r.stderr); strings.Contains(line, "\n") || line == "" {
+					// The error is the last thing printed, on one line.
+					if line := errorLine(r.stderr); line == "" || !strings.HasSuffix(r.stderr, line+"\n") {
 						t.Errorf("%v: the error is not one line:\n%s", args, r.stderr)
 					}
 				}

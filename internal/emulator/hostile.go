@@ -139,8 +139,5 @@ func (r *Recorder) Requests() []Recorded {
 	return out
 }
 
-// CertPEM is the certificate of a TLS Recorder; nil without TLS.
-func (r *Recorder) CertPEM() []byte { return certPEM(r.srv) }
-
 // Close stops the Recorder.
 func (r *Recorder) Close() { r.srv.Close() }
