@@ -11,11 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/oauth"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/textsafe"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/oauth"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/textsafe"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 func newAPICmd(app *App) *cobra.Command {

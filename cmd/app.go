@@ -10,14 +10,14 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/zauth-cli/zauth/pkg/browseropen"
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/oauth"
-	"github.com/zauth-cli/zauth/pkg/paths"
-	"github.com/zauth-cli/zauth/pkg/provider"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
-	"github.com/zauth-cli/zauth/pkg/trace"
+	"github.com/zauth-cli/zauth/internal/browseropen"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/oauth"
+	"github.com/zauth-cli/zauth/internal/paths"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
+	"github.com/zauth-cli/zauth/internal/trace"
 )
 
 // App is the commands' factory: the streams, the global flags, and the

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/internal/provider"
 )
 
 // run runs the command tree in-process with an isolated environment.

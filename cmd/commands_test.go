@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/internal/exitcode"
 )
 
 // TestLoginTokenRefreshLogout: a login through the scripted browser, the

@@ -5,18 +5,18 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/keychain"
-	"github.com/zauth-cli/zauth/pkg/oauth"
-	"github.com/zauth-cli/zauth/pkg/provider"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/textsafe"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/oauth"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/textsafe"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // The one place where errors meet the command line: pkg/ returns errors
-// that carry an exit code (pkg/exitcode) and the facts (which provider,
+// that carry an exit code (internal/exitcode) and the facts (which provider,
 // which profile, what state); here they get the code the process exits
 // with and the hint naming the command, flag or variable to use next.
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/childproc"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/internal/childproc"
+	"github.com/zauth-cli/zauth/internal/exitcode"
 )
 
 func newExecCmd(app *App) *cobra.Command {

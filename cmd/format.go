@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/jq"
-	"github.com/zauth-cli/zauth/pkg/textsafe"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/jq"
+	"github.com/zauth-cli/zauth/internal/textsafe"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // summary is the one-line, token-free description of a login. The scopes

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/keychain"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // The commands run in-process against a provider emulator, with the token

@@ -8,12 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/provider"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/textsafe"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/textsafe"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // logoutView is one `logout --json` element; its field names are stable.

@@ -8,10 +8,10 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/discovery"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/discovery"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/provider"
 )
 
 func newProvidersCmd(app *App) *cobra.Command {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/internal/provider"
 )
 
 func newScopesCmd(app *App) *cobra.Command {

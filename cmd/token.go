@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 var tokenFormats = []string{"raw", "header", "json", "env"}

@@ -9,10 +9,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/exitcode"
-	"github.com/zauth-cli/zauth/pkg/paths"
-	"github.com/zauth-cli/zauth/pkg/provider"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/paths"
+	"github.com/zauth-cli/zauth/internal/provider"
 )
 
 // usageError marks a mistake in how zauth was called: exit 2, one line

@@ -23,10 +23,10 @@ fuzztime=${ZAUTH_FUZZTIME:-8s}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for target in \
-  ./pkg/provider:FuzzParseScopes \
-  ./pkg/oauth:FuzzParseTokenResponse \
-  ./pkg/loopback:FuzzParseCallback \
-  ./pkg/loopback:FuzzPastedURL; do
+  ./internal/provider:FuzzParseScopes \
+  ./internal/oauth:FuzzParseTokenResponse \
+  ./internal/loopback:FuzzParseCallback \
+  ./internal/loopback:FuzzPastedURL; do
   pkg=${target%%:*} name=${target#*:}
   start=$SECONDS
   say "[1/2] fuzzing $name in $pkg for $fuzztime (after compiling it with coverage instrumentation)…"
@@ -44,10 +44,10 @@ say "      tests finished in $((SECONDS - start))s ($([ $status = 0 ] && echo pa
 # Statement coverage by package (in-package tests only; the end-to-end
 # tests run the binary, which is not counted), with the targets for the
 # command tree and the flows.
-say "coverage by package (targets: cmd >= 60%, pkg/session >= 80%):"
+say "coverage by package (targets: cmd >= 60%, internal/session >= 80%):"
 awk 'function show(p, c,   t, n) {
   sub("github.com/zauth-cli/zauth/?", "", p); if (p == "") p = "(main)"
-  t = (p == "cmd") ? 60 : (p == "pkg/session") ? 80 : 0
+  t = (p == "cmd") ? 60 : (p == "internal/session") ? 80 : 0
   n = c; sub("%.*", "", n)
   printf "  %-30s %7s%s\n", p, c, (t && n + 0 < t) ? "   BELOW TARGET " t "%" : ""
   if (t && n + 0 < t) below = 1

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // execRun is a `zauth exec` running in the background, in a session of its

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // writeConfig writes the harness's config file.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // Everything a provider answers is hostile: these tests point zauth at an

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 func TestInspect(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/keychain"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // TestRefreshAfterLoginOnAnotherPort: ZBD checks redirect_uri on refresh,

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // seedExpired stores a login whose access token expired a minute ago and

@@ -3,7 +3,7 @@ package zauth
 import (
 	"errors"
 
-	"github.com/zauth-cli/zauth/pkg/exitcode"
+	"github.com/zauth-cli/zauth/internal/exitcode"
 )
 
 // The kinds of failure, for errors.Is. The errors Client returns wrap

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
-	"github.com/zauth-cli/zauth/pkg/provider"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // The tests and examples run against an emulated OpenID provider, defined

@@ -28,11 +28,11 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/zauth-cli/zauth/pkg/config"
-	"github.com/zauth-cli/zauth/pkg/oauth"
-	"github.com/zauth-cli/zauth/pkg/provider"
-	"github.com/zauth-cli/zauth/pkg/session"
-	"github.com/zauth-cli/zauth/pkg/tokenstore"
+	"github.com/zauth-cli/zauth/internal/config"
+	"github.com/zauth-cli/zauth/internal/oauth"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/session"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // Options configure Open. The zero value is what the zauth command uses.

@@ -1,0 +1,176 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/oauth"
+	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/textsafe"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
+)
+
+// APIRequest is one call to a provider's API.
+type APIRequest struct {
+	Method string
+	Path   string // relative to the provider's api_url, or a full URL on its host
+	Body   []byte
+	Header http.Header
+	APIKey string // for providers that want one (ZBD)
+}
+
+// APIURL resolves path against the provider's API base. A full URL must be
+// on the API's own scheme and host: the token is never sent elsewhere.
+func APIURL(base, path string) (string, error) {
+	if base == "" {
+		return "", errors.New("the provider has no api_url configured")
+	}
+	b, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		u, err := url.Parse(path)
+		if err != nil {
+			return "", err
+		}
+		if !sameOrigin(u, b) {
+			return "", errors.New("refusing to send the token to " + u.Scheme + "://" + u.Host + ", which is not the provider's API host " + b.Host)
+		}
+		return u.String(), nil
+	}
+	return strings.TrimSuffix(base, "/") + "/" + strings.TrimPrefix(path, "/"), nil
+}
+
+// API sends an authenticated request with a fresh token. On 401 it
+// refreshes the token once and retries: the provider may have revoked or
+// shortened the token before its stated expiry. Redirects are followed only
+// within the API's origin. The caller reads and closes the response body.
+func (e *Env) API(ctx context.Context, t Target, ar APIRequest) (*http.Response, error) {
+	target, err := APIURL(t.Provider.APIURL, ar.Path)
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	r, err := e.Fresh(ctx, t, time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		resp, err := e.send(ctx, ar.Method, target, ar.Body, ar.Header, t.Provider, r, ar.APIKey, t.Provider.APIURL)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusUnauthorized || attempt > 0 || !r.Refreshable() {
+			return resp, nil
+		}
+		resp.Body.Close()
+		if r, err = e.Refresh(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// send makes one authenticated request, mapping transport failures to exit
+// codes. Redirects are followed only to the origin (scheme, host and port)
+// of the URL origin, or not at all when origin is empty: Go would carry the
+// token to any other host in the usertoken or apikey header, and in the
+// Authorization header to the same host on another port or scheme.
+func (e *Env) send(ctx context.Context, method, target string, body []byte, header http.Header,
+	p *provider.Provider, r *tokenstore.Record, apiKey, origin string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if err := AuthorizeAPI(req, p, r, apiKey); err != nil {
+		return nil, err
+	}
+	resp, err := sameOriginRedirects(e.HTTP, origin).Do(req)
+	if err != nil {
+		var refused *refusedRedirect
+		switch {
+		case errors.Is(err, context.Canceled):
+			return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
+		case errors.As(err, &refused):
+			return nil, exitcode.Newf(exitcode.Provider, "%s %s: refusing to follow the redirect to %s, which is not on the provider's API origin %s; the token was not sent there",
+				method, target, textsafe.URL(refused.to.String()), refused.origin)
+		}
+		return nil, exitcode.Newf(exitcode.Provider, "%s %s: %v", method, target, err)
+	}
+	if origin == "" && resp.StatusCode/100 == 3 {
+		resp.Body.Close()
+		to := "nowhere (no Location)"
+		if u, err := resp.Location(); err == nil {
+			to = textsafe.URL(u.String())
+		}
+		return nil, exitcode.Newf(exitcode.Provider, "%s %s answered HTTP %d redirecting to %s; zauth does not follow redirects from this endpoint, so the token was not sent there",
+			method, target, resp.StatusCode, to)
+	}
+	return resp, nil
+}
+
+// refusedRedirect is a redirect away from the allowed origin.
+type refusedRedirect struct {
+	to     *url.URL
+	origin string
+}
+
+func (e *refusedRedirect) Error() string {
+	return "redirect to " + textsafe.URL(e.to.String()) + " refused"
+}
+
+// sameOriginRedirects returns a copy of hc that follows redirects only
+// within origin's scheme, host and port (none when origin is empty).
+func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	c := *hc
+	o, err := url.Parse(origin)
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		switch {
+		case origin == "":
+			return http.ErrUseLastResponse
+		case err != nil:
+			return &refusedRedirect{to: req.URL, origin: textsafe.URL(origin)}
+		case !sameOrigin(req.URL, o):
+			return &refusedRedirect{to: req.URL, origin: textsafe.URL(o.Scheme + "://" + o.Host)}
+		case len(via) >= 10:
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
+// sameOrigin compares scheme, host name and port, with default ports
+// spelled out.
+func sameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+// Usable refuses a stored token that cannot be put into a header or a
+// shell line: records stored before zauth checked token responses may
+// carry anything a provider sent.
+func Usable(r *tokenstore.Record) error {
+	if err := oauth.CheckUsable(r.AccessToken, r.TokenType); err != nil {
+		return exitcode.New(exitcode.LoginNeeded, &LoginRequiredError{Provider: r.Provider, Profile: r.Profile,
+			Msg: fmt.Sprintf("the stored %s token (profile %s) is unusable: %v", r.Provider, r.Profile, err)})
+	}
+	return nil
+}
