@@ -237,10 +237,13 @@ func (d *docsEnv) run(t *testing.T, b docBlock) {
 	} else if err != nil {
 		t.Fatalf("%s: %v", where, err)
 	}
-	if code != b.exit || !strings.Contains(out.String(), b.out) {
+	lacks := ""
+	if !strings.Contains(out.String(), b.out) {
+		lacks = fmt.Sprintf(", stdout lacks %q", b.out)
+	}
+	if code != b.exit || lacks != "" {
 		t.Errorf("%s: exit %d (want %d)%s\n--- script\n%s--- stdout\n%s--- stderr\n%s", where, code, b.exit,
-			map[bool]string{true: "", false: fmt.Sprintf(", stdout lacks %q", b.out)}[strings.Contains(out.String(), b.out)],
-			b.script, out.String(), errb.String())
+			lacks, b.script, out.String(), errb.String())
 	}
 }
 

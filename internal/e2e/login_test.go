@@ -70,8 +70,8 @@ func TestLoginZiinaWithoutOfflineAccessHasNoPrompt(t *testing.T) {
 }
 
 func TestLoginZBD(t *testing.T) {
-	for _, camel := range []bool{false, true} {
-		t.Run(map[bool]string{false: "snake_case", true: "camelCase"}[camel], func(t *testing.T) {
+	for name, camel := range map[string]bool{"snake_case": false, "camelCase": true} {
+		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, emulator.ZBD, emulator.Options{CamelCase: camel})
 			h.setupClient()
 			r := h.run("", "login", "zbd", "--scope", "user,wallet", "--profile", "work")
