@@ -118,7 +118,7 @@ func loginCommand(name, profile, redirectURI string, r *tokenstore.Record) strin
 	if r != nil {
 		switch scopes := r.RequestedScopes; {
 		case len(scopes) > 0:
-			args = append(args, "--scope", shellWord(strings.Join(scopes, ",")))
+			args = append(args, "--scope", shellQuote(textsafe.Line(strings.Join(scopes, ","))))
 		case scopes != nil:
 			args = append(args, "--scope", "''")
 		}
@@ -126,7 +126,7 @@ func loginCommand(name, profile, redirectURI string, r *tokenstore.Record) strin
 			if port, ok := onlyPortDiffers(r.RedirectURI, redirectURI); ok {
 				args = append(args, "--port", port)
 			} else {
-				args = append(args, "--redirect-uri", shellWord(r.RedirectURI))
+				args = append(args, "--redirect-uri", shellQuote(textsafe.Line(r.RedirectURI)))
 			}
 		}
 	}
@@ -153,12 +153,15 @@ func splitHostPort(u string) (host, port, rest string, ok bool) {
 	return hostport[:i], hostport[i+1:], path, true
 }
 
-// shellWord quotes s for a shell unless it is plainly safe.
-func shellWord(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+// shellQuote quotes s for a POSIX shell unless it is plainly safe: in
+// single quotes, a quote inside closed, escaped and reopened. ~ is never
+// left bare, since a shell expands it after : or = in an assignment (eval
+// of token --format env), nor is a leading = (zsh expands =cmd).
+func shellQuote(s string) string {
+	if s != "" && s[0] != '=' && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/+=@", r))
 	}) < 0 {
 		return s
 	}
-	return "'" + strings.ReplaceAll(textsafe.Line(s), "'", `'\''`) + "'"
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

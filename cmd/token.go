@@ -94,17 +94,6 @@ func headerType(t string) string {
 	return t
 }
 
-// shellQuote quotes s for POSIX shells unless it is plainly safe.
-func shellQuote(s string) string {
-	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~+/=:", r))
-	}) < 0
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
