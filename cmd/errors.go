@@ -68,14 +68,7 @@ func hint(err error, p *provider.Provider) string {
 			"to keep tokens in a 0600 file instead"
 	case errors.As(err, &clientID):
 		p := clientID.Provider // the one without a client id
-		set, note := "--client-id ID --secret-stdin", ""
-		switch {
-		case p.ClientAuth == provider.AuthNone:
-			set = "--client-id ID" // a public client has no secret
-		case p.PublicWithoutSecret:
-			set, note = "--client-id ID", " (add --secret-stdin if the client has a secret)"
-		}
-		return fmt.Sprintf("run `zauth client set %s %s`%s, or set %s", p.Name, set, note, config.EnvName(p.Name, config.KeyClientID))
+		return "run " + clientSetCommand(p) + ", or set " + config.EnvName(p.Name, config.KeyClientID)
 	case errors.As(err, &secret):
 		return fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s",
 			secret.Provider, secret.ClientID, config.EnvName(secret.Provider, tokenstore.ClientSecret))
@@ -105,6 +98,18 @@ func errorText(err error, p *provider.Provider) string {
 		msg += "; " + h
 	}
 	return textsafe.Line(msg)
+}
+
+// clientSetCommand is the command that sets up p's client, in backquotes:
+// with --secret-stdin unless the client has no secret.
+func clientSetCommand(p *provider.Provider) string {
+	switch {
+	case p.ClientAuth == provider.AuthNone: // a public client has no secret
+		return fmt.Sprintf("`zauth client set %s --client-id ID`", p.Name)
+	case p.PublicWithoutSecret:
+		return fmt.Sprintf("`zauth client set %s --client-id ID` (add --secret-stdin if the client has a secret)", p.Name)
+	}
+	return fmt.Sprintf("`zauth client set %s --client-id ID --secret-stdin`", p.Name)
 }
 
 // loginCommand is the command that reproduces a login: provider, profile,

@@ -189,13 +189,6 @@ func runProvidersAdd(ctx context.Context, opts *providersAddOptions) error {
 	}
 	fmt.Fprintf(app.Err, "Added provider %s from %s to %s: %d scopes, client auth %s%s.\n",
 		name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, revocation)
-	next := fmt.Sprintf("zauth client set %s --client-id ID --secret-stdin", name)
-	switch {
-	case p.ClientAuth == provider.AuthNone:
-		next = fmt.Sprintf("zauth client set %s --client-id ID", name)
-	case p.PublicWithoutSecret:
-		next += " (a public client: leave out --secret-stdin)"
-	}
-	fmt.Fprintf(app.Err, "Next: %s\n", next)
+	fmt.Fprintf(app.Err, "Next: %s\n", clientSetCommand(p))
 	return nil
 }

@@ -174,3 +174,34 @@ func TestRunProvidersAddDefaults(t *testing.T) {
 		t.Errorf("read back: %+v %v", p, err)
 	}
 }
+
+// TestClientSetHintOnce: what providers add says to run next is the
+// command the missing client id error names, for a confidential client,
+// a public one (--public), and a server that takes either (Ziina's
+// document lists none besides the secrets).
+func TestClientSetHintOnce(t *testing.T) {
+	for _, tc := range []struct {
+		kind   emulator.Kind
+		public bool
+		want   string
+	}{
+		{emulator.Generic, false, "`zauth client set other --client-id ID --secret-stdin`"},
+		{emulator.Generic, true, "`zauth client set other --client-id ID`"},
+		{emulator.Ziina, false, "`zauth client set other --client-id ID` (add --secret-stdin if the client has a secret)"},
+	} {
+		f := newFixture(t, tc.kind)
+		issuer := f.emu.Issuer
+		if tc.kind == emulator.Ziina {
+			issuer += "/oidc" // where Ziina keeps its document
+		}
+		app, _, errb := f.runApp("")
+		if err := runProvidersAdd(context.Background(), &providersAddOptions{App: app, Name: "other", Issuer: issuer, Public: tc.public}); err != nil {
+			t.Fatalf("%v\n%s", err, errb)
+		}
+		if next := errb.String()[strings.LastIndex(errb.String(), "Next: "):]; next != "Next: "+tc.want+"\n" {
+			t.Errorf("providers add: %q, want %q", next, "Next: "+tc.want)
+		}
+		_, errOut := f.must(exitcode.Usage, "", "login", "other", "--scope", "openid")
+		contains(t, "login without a client id", errOut, "; run "+tc.want+", or set ZAUTH_OTHER_CLIENT_ID")
+	}
+}
