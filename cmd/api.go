@@ -16,7 +16,6 @@ import (
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/session"
 	"github.com/zauth-cli/zauth/internal/textsafe"
-	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // apiOptions is what `zauth api` was asked to do.
@@ -121,10 +120,8 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 	if ar.Method == "" {
 		ar.Method = http.MethodGet
 	}
-	if t.Provider.UsesAPIKey {
-		if ar.APIKey, err = app.Secret(t.Provider, tokenstore.APIKey); err != nil {
-			return err
-		}
+	if ar.APIKey, err = app.apiKey(t.Provider); err != nil {
+		return err
 	}
 	resp, err := app.Env().API(ctx, t, ar)
 	if err != nil {

@@ -359,11 +359,6 @@ func readLine(r *bufio.Reader, what string) (string, error) {
 	return line, nil
 }
 
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
 // prompt reads a secret from the terminal without echo.
 func prompt(app *App, label string) (string, error) {
 	fmt.Fprint(app.Err, label)

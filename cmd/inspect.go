@@ -113,7 +113,11 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		if r, err = env.Fresh(ctx, t, 0); err != nil {
 			return err
 		}
-		if in.sources, err = app.remoteIdentity(ctx, t, r); err != nil {
+		key, err := app.apiKey(t.Provider)
+		if err != nil {
+			return err
+		}
+		if in.sources, err = env.Identity(ctx, t, r, key); err != nil {
 			return err
 		}
 		in.setRemote()
@@ -246,16 +250,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// remoteIdentity asks the provider who the token belongs to.
-func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstore.Record) ([]session.Source, error) {
-	apiKey := ""
-	if t.Provider.UsesAPIKey {
-		var err error
-		if apiKey, err = a.Secret(t.Provider, tokenstore.APIKey); err != nil {
-			return nil, err
-		}
-	}
-	return a.Env().Identity(ctx, t, r, apiKey)
 }

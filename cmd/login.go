@@ -112,13 +112,13 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 			return exitcode.New(exitcode.Usage, err)
 		}
 	}
-	terminal := app.errIsTerminal()
+	terminal := isTerminal(app.Err)
 	r, err := app.Env().Login(ctx, t, session.LoginOptions{
 		Scopes:        provider.ParseScopes(opts.Scopes),
 		ScopesSet:     opts.ScopesSet,
 		DefaultScopes: app.cfg.DefaultScopes(t.Provider),
 		APIKey: func() string {
-			k, _ := app.Secret(t.Provider, tokenstore.APIKey)
+			k, _ := app.apiKey(t.Provider)
 			return k
 		},
 		Timeout:   opts.Timeout,
