@@ -1,5 +1,11 @@
 // Package cmd is zauth's command tree. Commands parse flags, resolve
-// configuration and print; the work happens in pkg/.
+// configuration and print; the work happens in internal/.
+//
+// Each command is an xOptions struct, newXCmd(app, runF), whose cobra
+// part only fills the options from flags and arguments (and rejects
+// contradictory ones), and runX(ctx, opts), which does the work. Tests
+// pass a runF that keeps the options to test parsing alone, or call runX
+// with options built by hand.
 package cmd
 
 import (
