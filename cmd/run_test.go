@@ -14,6 +14,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/paths"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // The tests here call the run functions with options built by hand,
@@ -203,5 +204,36 @@ func TestClientSetHintOnce(t *testing.T) {
 		}
 		_, errOut := f.must(exitcode.Usage, "", "login", "other", "--scope", "openid")
 		contains(t, "login without a client id", errOut, "; run "+tc.want+", or set ZAUTH_OTHER_CLIENT_ID")
+	}
+}
+
+// TestRunClientSetRejects: settings the provider cannot take are refused
+// before anything is stored, each with its one line.
+func TestRunClientSetRejects(t *testing.T) {
+	f := newFixture(t, emulator.ZBD)
+	t.Setenv("ZAUTH_ZBD_CLIENT_ID", "")
+	for _, tc := range []struct {
+		opts clientSetOptions
+		want string
+	}{
+		{clientSetOptions{Provider: "zbd"}, "--client-id is required: no client id is stored for zbd"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), Username: ptrTo("u")}, "zbd takes no --username"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
+		{clientSetOptions{Provider: "nosuch", ClientID: ptrTo("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
+	} {
+		app, _, errb := f.runApp("")
+		tc.opts.App = app
+		err := runClientSet(context.Background(), &tc.opts)
+		wantCode(t, tc.want, err, exitcode.Usage)
+		if err == nil || errorText(err, nil) != tc.want || errb.Len() != 0 {
+			t.Errorf("%+v: %v, stderr %q; want %q", tc.opts, err, errb, tc.want)
+		}
+	}
+	if _, err := os.Stat(paths.ConfigFile()); !os.IsNotExist(err) {
+		t.Errorf("a refused client set wrote the config file: %v", err)
+	}
+	if s, _ := f.store.Secret("zbd", tokenstore.ClientSecret); s != "" {
+		t.Error("a refused client set stored a secret")
 	}
 }
