@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,14 +16,29 @@ import (
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/session"
 	"github.com/zauth-cli/zauth/internal/textsafe"
-	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
-func newAPICmd(app *App) *cobra.Command {
+// apiOptions is what `zauth api` was asked to do.
+type apiOptions struct {
+	App      *App
+	Provider string
+	Path     string
+	Profile  string
+	Method   string  // upper case; "" for the default
+	Data     *string // -d: DATA, @FILE or @-; nil without -d
+	Header   http.Header
+	Include  bool
+	JQ       *jqOut // the --jq filter for a JSON body; nil without --jq
+}
+
+func newAPICmd(app *App, runF func(context.Context, *apiOptions) error) *cobra.Command {
+	opts := &apiOptions{App: app}
+	if runF == nil {
+		runF = runAPI
+	}
 	var (
-		profile, method, data string
-		headers               []string
-		include               bool
+		data    string
+		headers []string
 	)
 	c := &cobra.Command{
 		Use:   "api <provider> <path>",
@@ -51,89 +67,101 @@ that print JSON: string results print raw, one a line.`,
 			if err != nil {
 				return err
 			}
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
+			if prog != nil {
+				opts.JQ = &jqOut{Writer: app.Out, cmd: c, prog: prog}
 			}
-			ar := session.APIRequest{Method: strings.ToUpper(method), Path: args[1], Header: http.Header{}}
+			opts.Provider, opts.Path = args[0], args[1]
+			opts.Method = strings.ToUpper(opts.Method)
+			opts.Header = http.Header{}
 			for _, h := range headers {
 				k, v, ok := strings.Cut(h, ":")
 				if !ok || strings.TrimSpace(k) == "" {
 					return exitcode.Newf(exitcode.Usage, "header %q is not 'Name: value'", h)
 				}
-				ar.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+				opts.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 			}
 			if c.Flags().Changed("data") {
-				if ar.Body, err = readData(app, data); err != nil {
-					return err
-				}
-				if ar.Method == "" {
-					ar.Method = http.MethodPost
-				}
-				if ar.Header.Get("Content-Type") == "" {
-					ctype := "application/x-www-form-urlencoded"
-					if json.Valid(ar.Body) {
-						ctype = "application/json"
-					}
-					ar.Header.Set("Content-Type", ctype)
-				}
+				opts.Data = &data
 			}
-			if ar.Method == "" {
-				ar.Method = http.MethodGet
-			}
-			if t.Provider.UsesAPIKey {
-				if ar.APIKey, err = app.Secret(t.Provider, tokenstore.APIKey); err != nil {
-					return err
-				}
-			}
-			resp, err := app.Env().API(c.Context(), t, ar)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			ok := resp.StatusCode/100 == 2
-			if include {
-				fmt.Fprintf(app.Out, "%s %s\n", resp.Proto, textsafe.Line(resp.Status))
-				names := make([]string, 0, len(resp.Header))
-				for k := range resp.Header {
-					names = append(names, k)
-				}
-				sort.Strings(names)
-				for _, k := range names {
-					fmt.Fprintf(app.Out, "%s: %s\n", textsafe.Line(k), textsafe.Line(strings.Join(resp.Header[k], ", ")))
-				}
-				fmt.Fprintln(app.Out)
-			}
-			if ok && prog != nil {
-				var v any
-				dec := json.NewDecoder(resp.Body)
-				dec.UseNumber()
-				if err := dec.Decode(&v); err != nil {
-					return exitcode.Newf(exitcode.Provider, "%s %s: the response is not JSON, so --jq cannot filter it: %v", ar.Method, args[1], err)
-				}
-				return runJQ(c, prog, app.Out, v)
-			}
-			if ok {
-				_, err = io.Copy(app.Out, resp.Body)
-				return err
-			}
-			// The error body goes to a terminal: cleaned of escape sequences.
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, oauth.MaxBody))
-			text := textsafe.Text(string(body))
-			io.WriteString(app.Err, text)
-			if text != "" && !strings.HasSuffix(text, "\n") {
-				fmt.Fprintln(app.Err)
-			}
-			return exitcode.Newf(exitcode.Provider, "%s %s answered %s", ar.Method, args[1], textsafe.Line(resp.Status))
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().StringVarP(&method, "method", "X", "", "HTTP method (default GET, or POST with -d)")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().StringVarP(&opts.Method, "method", "X", "", "HTTP method (default GET, or POST with -d)")
 	c.Flags().StringVarP(&data, "data", "d", "", "request body: DATA, @FILE or @- for stdin")
 	c.Flags().StringArrayVarP(&headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
-	c.Flags().BoolVarP(&include, "include", "i", false, "print the status line and response headers first")
+	c.Flags().BoolVarP(&opts.Include, "include", "i", false, "print the status line and response headers first")
 	c.Flags().String("jq", "", "filter the JSON response body with a jq `expression`; strings print raw")
 	return c
+}
+
+func runAPI(ctx context.Context, opts *apiOptions) error {
+	app := opts.App
+	t, err := app.Target(opts.Provider, opts.Profile)
+	if err != nil {
+		return err
+	}
+	ar := session.APIRequest{Method: opts.Method, Path: opts.Path, Header: opts.Header.Clone()}
+	if opts.Data != nil {
+		if ar.Body, err = readData(app, *opts.Data); err != nil {
+			return err
+		}
+		if ar.Method == "" {
+			ar.Method = http.MethodPost
+		}
+		if ar.Header.Get("Content-Type") == "" {
+			ctype := "application/x-www-form-urlencoded"
+			if json.Valid(ar.Body) {
+				ctype = "application/json"
+			}
+			ar.Header.Set("Content-Type", ctype)
+		}
+	}
+	if ar.Method == "" {
+		ar.Method = http.MethodGet
+	}
+	if ar.APIKey, err = app.apiKey(t.Provider); err != nil {
+		return err
+	}
+	resp, err := app.Env().API(ctx, t, ar)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	ok := resp.StatusCode/100 == 2
+	if opts.Include {
+		fmt.Fprintf(app.Out, "%s %s\n", resp.Proto, textsafe.Line(resp.Status))
+		names := make([]string, 0, len(resp.Header))
+		for k := range resp.Header {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			fmt.Fprintf(app.Out, "%s: %s\n", textsafe.Line(k), textsafe.Line(strings.Join(resp.Header[k], ", ")))
+		}
+		fmt.Fprintln(app.Out)
+	}
+	if ok && opts.JQ != nil {
+		var v any
+		dec := json.NewDecoder(resp.Body)
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return exitcode.Newf(exitcode.Provider, "%s %s: the response is not JSON, so --jq cannot filter it: %v", ar.Method, opts.Path, err)
+		}
+		return writeJSON(opts.JQ, v)
+	}
+	if ok {
+		_, err = io.Copy(app.Out, resp.Body)
+		return err
+	}
+	// The error body goes to a terminal: cleaned of escape sequences.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, oauth.MaxBody))
+	text := textsafe.Text(string(body))
+	io.WriteString(app.Err, text)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		fmt.Fprintln(app.Err)
+	}
+	return exitcode.Newf(exitcode.Provider, "%s %s answered %s", ar.Method, opts.Path, textsafe.Line(resp.Status))
 }
 
 func readData(app *App, data string) ([]byte, error) {

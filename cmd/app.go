@@ -167,9 +167,19 @@ func (a *App) Secret(p *provider.Provider, name string) (string, error) {
 	return session.Secret(a.Store(), p, name)
 }
 
-// errIsTerminal reports whether stderr is a terminal (spinner, colours).
-func (a *App) errIsTerminal() bool {
-	f, ok := a.Err.(*os.File)
+// apiKey is p's project API key (tokenstore.APIKey) from the environment,
+// else the keychain; "" for a provider that takes none.
+func (a *App) apiKey(p *provider.Provider) (string, error) {
+	if !p.UsesAPIKey {
+		return "", nil
+	}
+	return a.Secret(p, tokenstore.APIKey)
+}
+
+// isTerminal reports whether a stream (App.In, App.Err) is a terminal:
+// for prompts without echo, the spinner.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

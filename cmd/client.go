@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,15 +29,28 @@ username go to the config file; secrets (the Ziina password, the ZBD client
 secret and API key) go to the OS keychain only, read from stdin or a prompt,
 never from a flag.`,
 	}
-	c.AddCommand(newClientSetCmd(app), newClientShowCmd(app), newClientDeleteCmd(app))
+	c.AddCommand(newClientSetCmd(app, nil), newClientShowCmd(app, nil), newClientDeleteCmd(app, nil))
 	return c
 }
 
-func newClientSetCmd(app *App) *cobra.Command {
-	var (
-		clientID, username, redirectURI string
-		secretStdin, apiKeyStdin        bool
-	)
+// clientSetOptions is what `zauth client set` was asked to do. A nil
+// setting was not given, and keeps its stored value.
+type clientSetOptions struct {
+	App         *App
+	Provider    string
+	ClientID    *string
+	Username    *string // "" removes it
+	RedirectURI *string // "" removes it
+	SecretStdin bool
+	APIKeyStdin bool
+}
+
+func newClientSetCmd(app *App, runF func(context.Context, *clientSetOptions) error) *cobra.Command {
+	opts := &clientSetOptions{App: app}
+	if runF == nil {
+		runF = runClientSet
+	}
+	var clientID, username, redirectURI string
 	c := &cobra.Command{
 		Use:   "set <provider> [--client-id ID] [--username U] [--redirect-uri URI] [--secret-stdin] [--api-key-stdin]",
 		Short: "Store a client id, and its secret in the keychain",
@@ -56,99 +70,112 @@ key order and a symbolic link to it are kept.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			cfg, err := app.editConfig()
-			if err != nil {
-				return err
-			}
-			p, err := cfg.Provider(args[0])
-			if err != nil {
-				return err
-			}
-			changed := c.Flags().Changed
-			values := map[string]string{}
-			if changed("client-id") {
-				if clientID = strings.TrimSpace(clientID); clientID == "" {
-					return exitcode.Newf(exitcode.Usage, "--client-id must not be empty").
-						WithHint(fmt.Sprintf("run `zauth client delete %s` to forget the client", p.Name))
+			opts.Provider = args[0]
+			given := func(name string, v *string) *string {
+				if c.Flags().Changed(name) {
+					return v
 				}
-				values[config.KeyClientID] = clientID
-			} else if _, err := cfg.ClientID(p); err != nil {
-				return exitcode.Newf(exitcode.Usage, "--client-id is required: no client id is stored for %s", p.Name)
+				return nil
 			}
-			if changed("username") {
-				if !p.UsesUsername {
-					return exitcode.Newf(exitcode.Usage, "%s takes no --username", p.Name)
-				}
-				values[config.KeyUsername] = strings.TrimSpace(username) // "" removes it
-			}
-			if changed("redirect-uri") {
-				if redirectURI != "" {
-					if err := loopback.CheckRedirectURI(redirectURI); err != nil {
-						return exitcode.New(exitcode.Usage, err)
-					}
-				}
-				values[config.KeyRedirectURI] = redirectURI // "" removes it
-			}
-			public := p.ClientAuth == provider.AuthNone
-			if public && secretStdin {
-				return exitcode.Newf(exitcode.Usage, "%s is set up for a public client (client_auth none), which has no secret", p.Name).WithHint(
-					"for a confidential client, define the provider again without --public")
-			}
-			if apiKeyStdin && !p.UsesAPIKey {
-				return exitcode.Newf(exitcode.Usage, "%s has no API key: leave out --api-key-stdin", p.Name)
-			}
-			in := bufio.NewReader(app.In)
-			var secret, apiKey string
-			switch {
-			case public: // nothing to ask for
-			case secretStdin:
-				if secret, err = readLine(in, p.SecretName); err != nil {
-					return err
-				}
-			case isTerminal(app.In):
-				if secret, err = prompt(app, p.DisplayName+" "+p.SecretName+" (empty keeps the stored one): "); err != nil {
-					return err
+			opts.ClientID, opts.Username, opts.RedirectURI = given("client-id", &clientID), given("username", &username), given("redirect-uri", &redirectURI)
+			if redirectURI != "" {
+				if err := loopback.CheckRedirectURI(redirectURI); err != nil {
+					return exitcode.New(exitcode.Usage, err)
 				}
 			}
-			if apiKeyStdin {
-				if apiKey, err = readLine(in, "API key"); err != nil {
-					return err
-				}
-			}
-			store := app.Store()
-			if secret != "" {
-				if err := store.SetSecret(p.Name, tokenstore.ClientSecret, secret); err != nil {
-					return err
-				}
-			}
-			if apiKey != "" {
-				if err := store.SetSecret(p.Name, tokenstore.APIKey, apiKey); err != nil {
-					return err
-				}
-			}
-			if len(values) > 0 {
-				if err := cfg.Write(p.Name, values); err != nil {
-					return err
-				}
-			}
-			id, _ := cfg.ClientID(p)
-			fmt.Fprintf(app.Err, "Saved the %s client %s", p.DisplayName, id)
-			if len(values) > 0 {
-				fmt.Fprintf(app.Err, " in %s", cfg.File)
-			}
-			if secret != "" {
-				fmt.Fprintf(app.Err, " and its %s in the %s", p.SecretName, store.Backend.Name())
-			}
-			fmt.Fprintln(app.Err, ".")
-			return nil
+			return runF(c.Context(), opts)
 		},
 	}
 	c.Flags().StringVar(&clientID, "client-id", "", "client id issued by the provider (required the first time)")
 	c.Flags().StringVar(&username, "username", "", "Basic-auth username (Ziina; default: the client id); --username '' removes it")
 	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "the loopback redirect URI registered with the provider; --redirect-uri '' removes it")
-	c.Flags().BoolVar(&secretStdin, "secret-stdin", false, "read the client secret (Ziina: password) from the first line of stdin")
-	c.Flags().BoolVar(&apiKeyStdin, "api-key-stdin", false, "read the project API key (ZBD) from the next line of stdin")
+	c.Flags().BoolVar(&opts.SecretStdin, "secret-stdin", false, "read the client secret (Ziina: password) from the first line of stdin")
+	c.Flags().BoolVar(&opts.APIKeyStdin, "api-key-stdin", false, "read the project API key (ZBD) from the next line of stdin")
 	return c
+}
+
+func runClientSet(_ context.Context, opts *clientSetOptions) error {
+	app := opts.App
+	cfg, err := app.editConfig()
+	if err != nil {
+		return err
+	}
+	p, err := cfg.Provider(opts.Provider)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	if opts.ClientID != nil {
+		id := strings.TrimSpace(*opts.ClientID)
+		if id == "" {
+			return exitcode.Newf(exitcode.Usage, "--client-id must not be empty").
+				WithHint(fmt.Sprintf("run `zauth client delete %s` to forget the client", p.Name))
+		}
+		values[config.KeyClientID] = id
+	} else if _, err := cfg.ClientID(p); err != nil {
+		return exitcode.Newf(exitcode.Usage, "--client-id is required: no client id is stored for %s", p.Name)
+	}
+	if opts.Username != nil {
+		if !p.UsesUsername {
+			return exitcode.Newf(exitcode.Usage, "%s takes no --username", p.Name)
+		}
+		values[config.KeyUsername] = strings.TrimSpace(*opts.Username) // "" removes it
+	}
+	if opts.RedirectURI != nil {
+		values[config.KeyRedirectURI] = *opts.RedirectURI // "" removes it
+	}
+	public := p.ClientAuth == provider.AuthNone
+	if public && opts.SecretStdin {
+		return exitcode.Newf(exitcode.Usage, "%s is set up for a public client (client_auth none), which has no secret", p.Name).WithHint(
+			"for a confidential client, define the provider again without --public")
+	}
+	if opts.APIKeyStdin && !p.UsesAPIKey {
+		return exitcode.Newf(exitcode.Usage, "%s has no API key: leave out --api-key-stdin", p.Name)
+	}
+	in := bufio.NewReader(app.In)
+	var secret, apiKey string
+	switch {
+	case public: // nothing to ask for
+	case opts.SecretStdin:
+		if secret, err = readLine(in, p.SecretName); err != nil {
+			return err
+		}
+	case isTerminal(app.In):
+		if secret, err = prompt(app, p.DisplayName+" "+p.SecretName+" (empty keeps the stored one): "); err != nil {
+			return err
+		}
+	}
+	if opts.APIKeyStdin {
+		if apiKey, err = readLine(in, "API key"); err != nil {
+			return err
+		}
+	}
+	store := app.Store()
+	if secret != "" {
+		if err := store.SetSecret(p.Name, tokenstore.ClientSecret, secret); err != nil {
+			return err
+		}
+	}
+	if apiKey != "" {
+		if err := store.SetSecret(p.Name, tokenstore.APIKey, apiKey); err != nil {
+			return err
+		}
+	}
+	if len(values) > 0 {
+		if err := cfg.Write(p.Name, values); err != nil {
+			return err
+		}
+	}
+	id, _ := cfg.ClientID(p)
+	fmt.Fprintf(app.Err, "Saved the %s client %s", p.DisplayName, id)
+	if len(values) > 0 {
+		fmt.Fprintf(app.Err, " in %s", cfg.File)
+	}
+	if secret != "" {
+		fmt.Fprintf(app.Err, " and its %s in the %s", p.SecretName, store.Backend.Name())
+	}
+	fmt.Fprintln(app.Err, ".")
+	return nil
 }
 
 // editConfig loads the configuration for a command that writes it: unlike
@@ -165,8 +192,18 @@ func (a *App) editConfig() (*config.Config, error) {
 	return a.cfg, nil
 }
 
-func newClientShowCmd(app *App) *cobra.Command {
-	var asJSON bool
+// clientShowOptions is what `zauth client show` was asked to do.
+type clientShowOptions struct {
+	App      *App
+	Provider string
+	JSON     bool
+}
+
+func newClientShowCmd(app *App, runF func(context.Context, *clientShowOptions) error) *cobra.Command {
+	opts := &clientShowOptions{App: app}
+	if runF == nil {
+		runF = runClientShow
+	}
 	c := &cobra.Command{
 		Use:   "show <provider>",
 		Short: "Show the client settings and whether a secret is stored",
@@ -183,84 +220,100 @@ nothing is stored. api_key_* appear only for providers with an API key (ZBD).`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := app.Provider(args[0])
-			if err != nil {
-				return err
-			}
-			redirect, err := app.cfg.RedirectURI(p)
-			if err != nil {
-				return err
-			}
-			// Where each secret comes from: facts for scripts, a phrase for people.
-			secretState := func(name string) (secretFact, error) {
-				if config.Env(p.Name, name) != "" {
-					return secretFact{true, ptr("environment"), "from " + config.EnvName(p.Name, name)}, nil
-				}
-				v, err := app.Store().Secret(p.Name, name)
-				switch {
-				case err != nil:
-					return secretFact{}, err
-				case v == "":
-					return secretFact{text: "not stored"}, nil
-				case app.fileStorage():
-					return secretFact{true, ptr("file"), "stored in the " + app.Store().Backend.Name()}, nil
-				}
-				return secretFact{true, ptr("keychain"), "stored in the OS keychain"}, nil
-			}
-			out := struct {
-				Provider     string  `json:"provider"`
-				ClientID     string  `json:"client_id"`
-				Username     string  `json:"username,omitempty"`
-				RedirectURI  string  `json:"redirect_uri"`
-				PublicClient bool    `json:"public_client"`
-				SecretStored bool    `json:"secret_stored"`
-				SecretSource *string `json:"secret_source"`
-				APIKeyStored *bool   `json:"api_key_stored,omitempty"`
-				APIKeySource any     `json:"api_key_source,omitempty"` // *string, or null; absent without an API key
-				ConfigFile   string  `json:"config_file"`
-			}{Provider: p.Name, RedirectURI: redirect, PublicClient: p.ClientAuth == provider.AuthNone, ConfigFile: app.cfg.File}
-			out.ClientID, _ = app.cfg.ClientID(p)
-			if p.UsesUsername {
-				out.Username = app.cfg.Username(p)
-			}
-			secret, err := secretState(tokenstore.ClientSecret)
-			if err != nil {
-				return err
-			}
-			out.SecretStored, out.SecretSource = secret.stored, secret.source
-			var apiKey secretFact
-			if p.UsesAPIKey {
-				if apiKey, err = secretState(tokenstore.APIKey); err != nil {
-					return err
-				}
-				out.APIKeyStored, out.APIKeySource = &apiKey.stored, json.RawMessage("null")
-				if apiKey.source != nil {
-					out.APIKeySource = apiKey.source
-				}
-			}
-			if asJSON {
-				return writeJSON(app.Out, out)
-			}
-			fmt.Fprintf(app.Out, "Provider:      %s\nClient ID:     %s\n", out.Provider, orNone(out.ClientID))
-			if p.UsesUsername {
-				fmt.Fprintf(app.Out, "Username:      %s\n", orNone(out.Username))
-			}
-			if out.PublicClient {
-				secret.text = "none (a public client)"
-			}
-			fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", secret.text)
-			if p.UsesAPIKey {
-				fmt.Fprintf(app.Out, "API key:       %s\n", apiKey.text)
-			}
-			fmt.Fprintf(app.Out, "Config file:   %s\n", out.ConfigFile)
-			return nil
+			opts.Provider = args[0]
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return c
 }
 
-func newClientDeleteCmd(app *App) *cobra.Command {
+func runClientShow(_ context.Context, opts *clientShowOptions) error {
+	app := opts.App
+	p, err := app.Provider(opts.Provider)
+	if err != nil {
+		return err
+	}
+	redirect, err := app.cfg.RedirectURI(p)
+	if err != nil {
+		return err
+	}
+	// Where each secret comes from: facts for scripts, a phrase for people.
+	secretState := func(name string) (secretFact, error) {
+		if config.Env(p.Name, name) != "" {
+			return secretFact{true, ptr("environment"), "from " + config.EnvName(p.Name, name)}, nil
+		}
+		v, err := app.Store().Secret(p.Name, name)
+		switch {
+		case err != nil:
+			return secretFact{}, err
+		case v == "":
+			return secretFact{text: "not stored"}, nil
+		case app.fileStorage():
+			return secretFact{true, ptr("file"), "stored in the " + app.Store().Backend.Name()}, nil
+		}
+		return secretFact{true, ptr("keychain"), "stored in the OS keychain"}, nil
+	}
+	out := struct {
+		Provider     string  `json:"provider"`
+		ClientID     string  `json:"client_id"`
+		Username     string  `json:"username,omitempty"`
+		RedirectURI  string  `json:"redirect_uri"`
+		PublicClient bool    `json:"public_client"`
+		SecretStored bool    `json:"secret_stored"`
+		SecretSource *string `json:"secret_source"`
+		APIKeyStored *bool   `json:"api_key_stored,omitempty"`
+		APIKeySource any     `json:"api_key_source,omitempty"` // *string, or null; absent without an API key
+		ConfigFile   string  `json:"config_file"`
+	}{Provider: p.Name, RedirectURI: redirect, PublicClient: p.ClientAuth == provider.AuthNone, ConfigFile: app.cfg.File}
+	out.ClientID, _ = app.cfg.ClientID(p)
+	if p.UsesUsername {
+		out.Username = app.cfg.Username(p)
+	}
+	secret, err := secretState(tokenstore.ClientSecret)
+	if err != nil {
+		return err
+	}
+	out.SecretStored, out.SecretSource = secret.stored, secret.source
+	var apiKey secretFact
+	if p.UsesAPIKey {
+		if apiKey, err = secretState(tokenstore.APIKey); err != nil {
+			return err
+		}
+		out.APIKeyStored, out.APIKeySource = &apiKey.stored, json.RawMessage("null")
+		if apiKey.source != nil {
+			out.APIKeySource = apiKey.source
+		}
+	}
+	if opts.JSON {
+		return writeJSON(app.Out, out)
+	}
+	fmt.Fprintf(app.Out, "Provider:      %s\nClient ID:     %s\n", out.Provider, orNone(out.ClientID))
+	if p.UsesUsername {
+		fmt.Fprintf(app.Out, "Username:      %s\n", orNone(out.Username))
+	}
+	if out.PublicClient {
+		secret.text = "none (a public client)"
+	}
+	fmt.Fprintf(app.Out, "Redirect URI:  %s\n%-15s%s\n", out.RedirectURI, capitalize(p.SecretName)+":", secret.text)
+	if p.UsesAPIKey {
+		fmt.Fprintf(app.Out, "API key:       %s\n", apiKey.text)
+	}
+	fmt.Fprintf(app.Out, "Config file:   %s\n", out.ConfigFile)
+	return nil
+}
+
+// clientDeleteOptions is what `zauth client delete` was asked to do.
+type clientDeleteOptions struct {
+	App      *App
+	Provider string
+}
+
+func newClientDeleteCmd(app *App, runF func(context.Context, *clientDeleteOptions) error) *cobra.Command {
+	opts := &clientDeleteOptions{App: app}
+	if runF == nil {
+		runF = runClientDelete
+	}
 	return &cobra.Command{
 		Use:   "delete <provider>",
 		Short: "Forget the client settings and secrets (stored logins stay)",
@@ -271,20 +324,26 @@ not touched: remove them with zauth logout. Secrets given in the environment
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := app.Provider(args[0])
-			if err != nil {
-				return err
-			}
-			if err := app.Store().DeleteSecrets(p.Name); err != nil {
-				return err
-			}
-			if err := app.cfg.Write(p.Name, map[string]string{config.KeyClientID: "", config.KeyUsername: "", config.KeyRedirectURI: ""}); err != nil {
-				return err
-			}
-			fmt.Fprintf(app.Err, "Deleted the %s client settings and secrets.\n", p.DisplayName)
-			return nil
+			opts.Provider = args[0]
+			return runF(c.Context(), opts)
 		},
 	}
+}
+
+func runClientDelete(_ context.Context, opts *clientDeleteOptions) error {
+	app := opts.App
+	p, err := app.Provider(opts.Provider)
+	if err != nil {
+		return err
+	}
+	if err := app.Store().DeleteSecrets(p.Name); err != nil {
+		return err
+	}
+	if err := app.cfg.Write(p.Name, map[string]string{config.KeyClientID: "", config.KeyUsername: "", config.KeyRedirectURI: ""}); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Err, "Deleted the %s client settings and secrets.\n", p.DisplayName)
+	return nil
 }
 
 // readLine reads one line of stdin, without its line ending.
@@ -298,11 +357,6 @@ func readLine(r *bufio.Reader, what string) (string, error) {
 		return "", exitcode.Newf(exitcode.Usage, "the %s read from stdin is empty", what)
 	}
 	return line, nil
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // prompt reads a secret from the terminal without echo.

@@ -68,14 +68,7 @@ func hint(err error, p *provider.Provider) string {
 			"to keep tokens in a 0600 file instead"
 	case errors.As(err, &clientID):
 		p := clientID.Provider // the one without a client id
-		set, note := "--client-id ID --secret-stdin", ""
-		switch {
-		case p.ClientAuth == provider.AuthNone:
-			set = "--client-id ID" // a public client has no secret
-		case p.PublicWithoutSecret:
-			set, note = "--client-id ID", " (add --secret-stdin if the client has a secret)"
-		}
-		return fmt.Sprintf("run `zauth client set %s %s`%s, or set %s", p.Name, set, note, config.EnvName(p.Name, config.KeyClientID))
+		return "run " + clientSetCommand(p) + ", or set " + config.EnvName(p.Name, config.KeyClientID)
 	case errors.As(err, &secret):
 		return fmt.Sprintf("run `zauth client set %s --client-id %s --secret-stdin`, or set %s",
 			secret.Provider, secret.ClientID, config.EnvName(secret.Provider, tokenstore.ClientSecret))
@@ -107,6 +100,18 @@ func errorText(err error, p *provider.Provider) string {
 	return textsafe.Line(msg)
 }
 
+// clientSetCommand is the command that sets up p's client, in backquotes:
+// with --secret-stdin unless the client has no secret.
+func clientSetCommand(p *provider.Provider) string {
+	switch {
+	case p.ClientAuth == provider.AuthNone: // a public client has no secret
+		return fmt.Sprintf("`zauth client set %s --client-id ID`", p.Name)
+	case p.PublicWithoutSecret:
+		return fmt.Sprintf("`zauth client set %s --client-id ID` (add --secret-stdin if the client has a secret)", p.Name)
+	}
+	return fmt.Sprintf("`zauth client set %s --client-id ID --secret-stdin`", p.Name)
+}
+
 // loginCommand is the command that reproduces a login: provider, profile,
 // the scopes it asked for, and its redirect URI when it was not the
 // configured one (as --port when only the port differs). r may be nil.
@@ -118,7 +123,7 @@ func loginCommand(name, profile, redirectURI string, r *tokenstore.Record) strin
 	if r != nil {
 		switch scopes := r.RequestedScopes; {
 		case len(scopes) > 0:
-			args = append(args, "--scope", shellWord(strings.Join(scopes, ",")))
+			args = append(args, "--scope", shellQuote(textsafe.Line(strings.Join(scopes, ","))))
 		case scopes != nil:
 			args = append(args, "--scope", "''")
 		}
@@ -126,7 +131,7 @@ func loginCommand(name, profile, redirectURI string, r *tokenstore.Record) strin
 			if port, ok := onlyPortDiffers(r.RedirectURI, redirectURI); ok {
 				args = append(args, "--port", port)
 			} else {
-				args = append(args, "--redirect-uri", shellWord(r.RedirectURI))
+				args = append(args, "--redirect-uri", shellQuote(textsafe.Line(r.RedirectURI)))
 			}
 		}
 	}
@@ -153,12 +158,15 @@ func splitHostPort(u string) (host, port, rest string, ok bool) {
 	return hostport[:i], hostport[i+1:], path, true
 }
 
-// shellWord quotes s for a shell unless it is plainly safe.
-func shellWord(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+// shellQuote quotes s for a POSIX shell unless it is plainly safe: in
+// single quotes, a quote inside closed, escaped and reopened. ~ is never
+// left bare, since a shell expands it after : or = in an assignment (eval
+// of token --format env), nor is a leading = (zsh expands =cmd).
+func shellQuote(s string) string {
+	if s != "" && s[0] != '=' && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/+=@", r))
 	}) < 0 {
 		return s
 	}
-	return "'" + strings.ReplaceAll(textsafe.Line(s), "'", `'\''`) + "'"
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -12,10 +13,20 @@ import (
 	"github.com/zauth-cli/zauth/internal/exitcode"
 )
 
-func newExecCmd(app *App) *cobra.Command {
-	var (
-		profile, envName string
-	)
+// execOptions is what `zauth exec` was asked to do.
+type execOptions struct {
+	App      *App
+	Provider string
+	Profile  string
+	EnvName  string   // --env: a second name for the token; "" for none
+	Command  []string // the command and its arguments, after --
+}
+
+func newExecCmd(app *App, runF func(context.Context, *execOptions) error) *cobra.Command {
+	opts := &execOptions{App: app}
+	if runF == nil {
+		runF = runExec
+	}
 	c := &cobra.Command{
 		Use:   "exec <provider> [--env NAME] -- <command> [args...]",
 		Short: "Run a command with a fresh access token in its environment",
@@ -36,38 +47,44 @@ ended it (143 for SIGTERM), or 127 if it cannot start.`,
 			if c.ArgsLenAtDash() != 1 {
 				return exitcode.Newf(exitcode.Usage, "put the command after --: zauth exec %s -- COMMAND [ARGS...]", args[0])
 			}
-			if envName != "" && !validEnvName(envName) {
-				return exitcode.Newf(exitcode.Usage, "--env %q is not a valid environment variable name", envName)
+			if opts.EnvName != "" && !validEnvName(opts.EnvName) {
+				return exitcode.Newf(exitcode.Usage, "--env %q is not a valid environment variable name", opts.EnvName)
 			}
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
-			}
-			r, err := app.Env().Fresh(c.Context(), t, time.Minute)
-			if err != nil {
-				return err
-			}
-			child := exec.Command(args[1], args[2:]...)
-			child.Env = append(childproc.Environ(), "ZAUTH_ACCESS_TOKEN="+r.AccessToken)
-			if envName != "" {
-				child.Env = append(child.Env, envName+"="+r.AccessToken)
-			}
-			child.Stdin, child.Stdout, child.Stderr = app.In, app.Out, app.Err
-			status, err := childproc.Run(c.Context(), child)
-			switch {
-			case c.Context().Err() != nil && err != nil:
-				return exitcode.New(exitcode.Interrupted, errors.New("interrupted before the command started"))
-			case err != nil:
-				return &exitcode.Error{Code: 127, Err: err}
-			case status != 0:
-				return &exitcode.Error{Code: status, Err: fmt.Errorf("the command exited with status %d", status), Quiet: true}
-			}
-			return nil
+			opts.Provider, opts.Command = args[0], args[1:]
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().StringVar(&envName, "env", "", "also export the token under this variable name")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().StringVar(&opts.EnvName, "env", "", "also export the token under this variable name")
 	return c
+}
+
+func runExec(ctx context.Context, opts *execOptions) error {
+	app := opts.App
+	t, err := app.Target(opts.Provider, opts.Profile)
+	if err != nil {
+		return err
+	}
+	r, err := app.Env().Fresh(ctx, t, time.Minute)
+	if err != nil {
+		return err
+	}
+	child := exec.Command(opts.Command[0], opts.Command[1:]...)
+	child.Env = append(childproc.Environ(), "ZAUTH_ACCESS_TOKEN="+r.AccessToken)
+	if opts.EnvName != "" {
+		child.Env = append(child.Env, opts.EnvName+"="+r.AccessToken)
+	}
+	child.Stdin, child.Stdout, child.Stderr = app.In, app.Out, app.Err
+	status, err := childproc.Run(ctx, child)
+	switch {
+	case ctx.Err() != nil && err != nil:
+		return exitcode.New(exitcode.Interrupted, errors.New("interrupted before the command started"))
+	case err != nil:
+		return &exitcode.Error{Code: 127, Err: err}
+	case status != 0:
+		return &exitcode.Error{Code: status, Err: fmt.Errorf("the command exited with status %d", status), Quiet: true}
+	}
+	return nil
 }
 
 func validEnvName(s string) bool {

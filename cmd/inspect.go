@@ -44,13 +44,21 @@ type inspection struct {
 	sources []session.Source // in the provider's order, for the text form
 }
 
-func newInspectCmd(app *App) *cobra.Command {
-	var (
-		profile   string
-		asJSON    bool
-		showToken bool
-		remote    bool
-	)
+// inspectOptions is what `zauth inspect` was asked to do.
+type inspectOptions struct {
+	App       *App
+	Provider  string // "": the only stored login
+	Profile   string
+	JSON      bool
+	ShowToken bool
+	Remote    bool
+}
+
+func newInspectCmd(app *App, runF func(context.Context, *inspectOptions) error) *cobra.Command {
+	opts := &inspectOptions{App: app}
+	if runF == nil {
+		runF = runInspect
+	}
 	c := &cobra.Command{
 		Use:   "inspect [<provider>]",
 		Short: "Show what is stored for a login (the token itself only with --show-token)",
@@ -63,56 +71,68 @@ who the token belongs to. Without a provider, inspects the only stored login.`,
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 && c.Flags().Changed("profile") { // would be ignored
-				return exitcode.Newf(exitcode.Usage, "%s: --profile picks among one provider's logins: name the provider too, for example `%s ziina --profile %s`", c.CommandPath(), c.CommandPath(), profile)
+				return exitcode.Newf(exitcode.Usage, "%s: --profile picks among one provider's logins: name the provider too, for example `%s ziina --profile %s`", c.CommandPath(), c.CommandPath(), opts.Profile)
 			}
-			if len(args) == 0 {
-				name, prof, err := app.onlyLogin()
-				if err != nil {
-					return err
-				}
-				args, profile = []string{name}, prof
+			if len(args) == 1 {
+				opts.Provider = args[0]
 			}
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
-			}
-			env := app.Env()
-			r, err := env.Load(t)
-			if err != nil {
-				return err
-			}
-			in := inspect(r, app.now())
-			if showToken {
-				in.AccessToken = r.AccessToken
-			}
-			var remoteErr error
-			if remote {
-				if r, err = env.Fresh(c.Context(), t, 0); err != nil {
-					return err
-				}
-				if in.sources, err = app.remoteIdentity(c.Context(), t, r); err != nil {
-					return err
-				}
-				in.setRemote()
-				// Whatever answered is shown; the command fails only when
-				// no source answered.
-				remoteErr = session.NoAnswer(t.Provider, in.sources)
-			}
-			if asJSON {
-				if err := writeJSON(app.Out, in); err != nil {
-					return err
-				}
-			} else {
-				printInspection(app, in)
-			}
-			return remoteErr
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.Flags().BoolVar(&showToken, "show-token", false, "include the access token")
-	c.Flags().BoolVar(&remote, "remote", false, "ask the provider who the token belongs to")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&opts.ShowToken, "show-token", false, "include the access token")
+	c.Flags().BoolVar(&opts.Remote, "remote", false, "ask the provider who the token belongs to")
 	return c
+}
+
+func runInspect(ctx context.Context, opts *inspectOptions) error {
+	app := opts.App
+	name, profile := opts.Provider, opts.Profile
+	if name == "" {
+		var err error
+		if name, profile, err = app.onlyLogin(); err != nil {
+			return err
+		}
+	}
+	t, err := app.Target(name, profile)
+	if err != nil {
+		return err
+	}
+	env := app.Env()
+	r, err := env.Load(t)
+	if err != nil {
+		return err
+	}
+	in := inspect(r, app.now())
+	if opts.ShowToken {
+		in.AccessToken = r.AccessToken
+	}
+	var remoteErr error
+	if opts.Remote {
+		if r, err = env.Fresh(ctx, t, 0); err != nil {
+			return err
+		}
+		key, err := app.apiKey(t.Provider)
+		if err != nil {
+			return err
+		}
+		if in.sources, err = env.Identity(ctx, t, r, key); err != nil {
+			return err
+		}
+		in.setRemote()
+		// Whatever answered is shown; the command fails only when
+		// no source answered.
+		remoteErr = session.NoAnswer(t.Provider, in.sources)
+	}
+	if opts.JSON {
+		if err := writeJSON(app.Out, in); err != nil {
+			return err
+		}
+	} else {
+		printInspection(app, in)
+	}
+	return remoteErr
 }
 
 // onlyLogin names the single stored login, for commands whose provider
@@ -230,16 +250,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// remoteIdentity asks the provider who the token belongs to.
-func (a *App) remoteIdentity(ctx context.Context, t session.Target, r *tokenstore.Record) ([]session.Source, error) {
-	apiKey := ""
-	if t.Provider.UsesAPIKey {
-		var err error
-		if apiKey, err = a.Secret(t.Provider, tokenstore.APIKey); err != nil {
-			return nil, err
-		}
-	}
-	return a.Env().Identity(ctx, t, r, apiKey)
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -15,16 +16,26 @@ import (
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
-func newLoginCmd(app *App) *cobra.Command {
-	var (
-		profile     string
-		scopes      []string
-		noBrowser   bool
-		port        int
-		redirectURI string
-		timeout     time.Duration
-		asJSON      bool
-	)
+// loginOptions is what `zauth login` was asked to do.
+type loginOptions struct {
+	App         *App
+	Provider    string
+	Profile     string
+	Scopes      []string
+	ScopesSet   bool // --scope given, maybe empty
+	NoBrowser   bool
+	Port        *int // nil: the redirect URI's port
+	RedirectURI string
+	Timeout     time.Duration
+	JSON        bool
+}
+
+func newLoginCmd(app *App, runF func(context.Context, *loginOptions) error) *cobra.Command {
+	opts := &loginOptions{App: app}
+	if runF == nil {
+		runF = runLogin
+	}
+	var port int
 	c := &cobra.Command{
 		Use:   "login <provider>",
 		Short: "Log in through the browser and store the tokens in the keychain",
@@ -60,59 +71,77 @@ comes back within 30 seconds, zauth says once what usually went wrong.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
-			}
-			if c.Flags().Changed("redirect-uri") && c.Flags().Changed("port") {
-				return exitcode.Newf(exitcode.Usage, "use either --port or --redirect-uri, not both")
-			}
-			if redirectURI != "" {
-				if err := loopback.CheckRedirectURI(redirectURI); err != nil {
-					return exitcode.New(exitcode.Usage, err)
-				}
-				t.RedirectURI = redirectURI
-			}
+			opts.Provider = args[0]
+			opts.ScopesSet = c.Flags().Changed("scope")
 			if c.Flags().Changed("port") {
-				if t.RedirectURI, err = config.WithPort(t.RedirectURI, port); err != nil {
+				if c.Flags().Changed("redirect-uri") {
+					return exitcode.Newf(exitcode.Usage, "use either --port or --redirect-uri, not both")
+				}
+				opts.Port = &port
+			}
+			if opts.RedirectURI != "" {
+				if err := loopback.CheckRedirectURI(opts.RedirectURI); err != nil {
 					return exitcode.New(exitcode.Usage, err)
 				}
 			}
-			terminal := app.errIsTerminal()
-			r, err := app.Env().Login(c.Context(), t, session.LoginOptions{
-				Scopes:        provider.ParseScopes(scopes),
-				ScopesSet:     c.Flags().Changed("scope"),
-				DefaultScopes: app.cfg.DefaultScopes(t.Provider),
-				APIKey: func() string {
-					k, _ := app.Secret(t.Provider, tokenstore.APIKey)
-					return k
-				},
-				Timeout:   timeout,
-				NoBrowser: noBrowser,
-				Paste:     app.In,
-				Open:      app.openBrowser,
-				Status:    app.Err,
-				Waiting: func(deadline time.Time) func() {
-					return progress.Wait(app.Err, terminal, "Waiting for the browser to come back…", deadline)
-				},
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.Err, "Logged in to %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r, app.now()))
-			if asJSON {
-				return writeJSON(app.Out, recordView(r, app.now()))
-			}
-			return nil
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().StringArrayVarP(&scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: those of the profile's previous login, else the configured scopes)")
-	c.Flags().BoolVar(&asJSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
-	c.Flags().BoolVar(&noBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().StringArrayVarP(&opts.Scopes, "scope", "s", nil, "scopes to request: a+b, a,b or repeated (default: those of the profile's previous login, else the configured scopes)")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
+	c.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the URL instead of opening a browser, and accept the redirected URL on stdin")
 	c.Flags().IntVar(&port, "port", 0, "listen on this port instead of the redirect URI's (register the changed URI with the provider); 0 picks a free port")
-	c.Flags().StringVar(&redirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default: the provider's redirect_uri setting, else "+provider.DefaultRedirectURI+"; zauth login <provider> --help shows it)")
-	c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
+	c.Flags().StringVar(&opts.RedirectURI, "redirect-uri", "", "loopback redirect URI registered with the provider (default: the provider's redirect_uri setting, else "+provider.DefaultRedirectURI+"; zauth login <provider> --help shows it)")
+	c.Flags().DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
 	_ = c.RegisterFlagCompletionFunc("scope", scopeCompletion(app))
 	return c
+}
+
+func runLogin(ctx context.Context, opts *loginOptions) error {
+	app := opts.App
+	t, err := app.Target(opts.Provider, opts.Profile)
+	if err != nil {
+		return err
+	}
+	if opts.RedirectURI != "" {
+		t.RedirectURI = opts.RedirectURI
+	}
+	if opts.Port != nil {
+		if t.RedirectURI, err = config.WithPort(t.RedirectURI, *opts.Port); err != nil {
+			return exitcode.New(exitcode.Usage, err)
+		}
+	}
+	terminal := isTerminal(app.Err)
+	r, err := app.Env().Login(ctx, t, session.LoginOptions{
+		Scopes:        provider.ParseScopes(opts.Scopes),
+		ScopesSet:     opts.ScopesSet,
+		DefaultScopes: app.cfg.DefaultScopes(t.Provider),
+		APIKey: func() string {
+			k, _ := app.apiKey(t.Provider)
+			return k
+		},
+		Timeout:   opts.Timeout,
+		NoBrowser: opts.NoBrowser,
+		Paste:     app.In,
+		Open:      app.openBrowser,
+		Status:    app.Err,
+		Waiting: func(deadline time.Time) func() {
+			return progress.Wait(app.Err, terminal, "Waiting for the browser to come back…", deadline)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	return reportLogin(app, "Logged in to", t, r, opts.JSON)
+}
+
+// reportLogin says on stderr what a login or refresh stored, and prints
+// its non-secret fields as JSON when asked.
+func reportLogin(app *App, did string, t session.Target, r *tokenstore.Record, asJSON bool) error {
+	fmt.Fprintf(app.Err, "%s %s (profile %s)%s: %s.\n", did, t.Provider.DisplayName, r.Profile, asAccount(r), summary(r, app.now()))
+	if asJSON {
+		return writeJSON(app.Out, recordView(r, app.now()))
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,12 +27,20 @@ type logoutView struct {
 	Damaged  bool   `json:"damaged"`
 }
 
-func newLogoutCmd(app *App) *cobra.Command {
-	var (
-		profile string
-		all     bool
-		asJSON  bool
-	)
+// logoutOptions is what `zauth logout` was asked to do.
+type logoutOptions struct {
+	App      *App
+	Provider string // "" with All
+	Profile  string
+	All      bool
+	JSON     bool
+}
+
+func newLogoutCmd(app *App, runF func(context.Context, *logoutOptions) error) *cobra.Command {
+	opts := &logoutOptions{App: app}
+	if runF == nil {
+		runF = runLogout
+	}
 	c := &cobra.Command{
 		Use:   "logout [<provider>] [--all]",
 		Short: "Remove stored logins",
@@ -49,7 +58,7 @@ settings if a token may have leaked.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			switch {
+			switch all := opts.All; {
 			case all && len(args) == 1:
 				return usageError(c, "give a provider or --all, not both")
 			case all && c.Flags().Changed("profile"):
@@ -57,65 +66,73 @@ settings if a token may have leaked.`,
 			case !all && len(args) == 0:
 				return usageError(c, "name a provider, or pass --all")
 			}
-			if !all {
-				v, err := app.logout(c, args[0], profile)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeJSON(app.Out, v)
-				}
-				return nil
+			if len(args) == 1 {
+				opts.Provider = args[0]
 			}
-			store := app.Store()
-			entries, err := store.Rebuild() // the index is a cache: ask storage
-			if err != nil {
-				return err
-			}
-			var firstErr error
-			failed := 0
-			out := []logoutView{}
-			for _, e := range entries {
-				v, err := app.logout(c, e.Provider, e.Profile)
-				if err != nil {
-					fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
-					firstErr = cmp.Or(firstErr, err)
-					failed++
-					continue
-				}
-				out = append(out, v)
-			}
-			// Records under keys zauth cannot name as provider and profile.
-			swept, err := store.Sweep()
-			for _, k := range swept {
-				fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", textsafe.Line(k))
-			}
-			if err != nil {
-				fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
-				firstErr = cmp.Or(firstErr, err)
-				failed++
-			}
-			if len(entries) == 0 && len(swept) == 0 && failed == 0 {
-				fmt.Fprintln(app.Err, "No stored logins.")
-			}
-			if asJSON {
-				if err := writeJSON(app.Out, out); err != nil {
-					return err
-				}
-			}
-			if failed > 0 {
-				return exitcode.Newf(exitcode.Code(firstErr), "%d of %d logouts did not complete", failed, len(entries))
-			}
-			return nil
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().BoolVar(&all, "all", false, "remove every stored login")
-	c.Flags().BoolVar(&asJSON, "json", false, "print what was removed as JSON")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().BoolVar(&opts.All, "all", false, "remove every stored login")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print what was removed as JSON")
 	return c
 }
 
-func (a *App) logout(c *cobra.Command, name, profile string) (logoutView, error) {
+func runLogout(ctx context.Context, opts *logoutOptions) error {
+	app := opts.App
+	if !opts.All {
+		v, err := app.logout(ctx, opts.Provider, opts.Profile)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return writeJSON(app.Out, v)
+		}
+		return nil
+	}
+	store := app.Store()
+	entries, err := store.Rebuild() // the index is a cache: ask storage
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	failed := 0
+	out := []logoutView{}
+	for _, e := range entries {
+		v, err := app.logout(ctx, e.Provider, e.Profile)
+		if err != nil {
+			fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
+			firstErr = cmp.Or(firstErr, err)
+			failed++
+			continue
+		}
+		out = append(out, v)
+	}
+	// Records under keys zauth cannot name as provider and profile.
+	swept, err := store.Sweep()
+	for _, k := range swept {
+		fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", textsafe.Line(k))
+	}
+	if err != nil {
+		fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
+		firstErr = cmp.Or(firstErr, err)
+		failed++
+	}
+	if len(entries) == 0 && len(swept) == 0 && failed == 0 {
+		fmt.Fprintln(app.Err, "No stored logins.")
+	}
+	if opts.JSON {
+		if err := writeJSON(app.Out, out); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return exitcode.Newf(exitcode.Code(firstErr), "%d of %d logouts did not complete", failed, len(entries))
+	}
+	return nil
+}
+
+func (a *App) logout(ctx context.Context, name, profile string) (logoutView, error) {
 	t, err := a.Target(name, profile)
 	unconfigured := false
 	if err != nil {
@@ -126,7 +143,7 @@ func (a *App) logout(c *cobra.Command, name, profile string) (logoutView, error)
 		}
 		unconfigured = true
 	}
-	res, err := a.Env().Logout(c.Context(), t)
+	res, err := a.Env().Logout(ctx, t)
 	if err != nil {
 		return logoutView{}, err
 	}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -14,8 +15,17 @@ import (
 	"github.com/zauth-cli/zauth/internal/provider"
 )
 
-func newProvidersCmd(app *App) *cobra.Command {
-	var asJSON bool
+// providersOptions is what `zauth providers` was asked to do.
+type providersOptions struct {
+	App  *App
+	JSON bool
+}
+
+func newProvidersCmd(app *App, runF func(context.Context, *providersOptions) error) *cobra.Command {
+	opts := &providersOptions{App: app}
+	if runF == nil {
+		runF = runProviders
+	}
 	c := &cobra.Command{
 		Use:   "providers",
 		Short: "List the providers zauth knows, with their endpoints",
@@ -27,47 +37,64 @@ provider with zauth providers add.`,
   zauth providers --jq '.[].name'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			var out []*provider.Provider
-			for _, n := range app.providerNames() {
-				p, err := app.Provider(n)
-				if err != nil {
-					return err
-				}
-				out = append(out, p)
-			}
-			if asJSON {
-				return writeJSON(app.Out, out)
-			}
-			w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
-			for i, p := range out {
-				if i > 0 {
-					fmt.Fprintln(w)
-				}
-				fmt.Fprintf(w, "%s (%s)\n", p.Name, p.DisplayName)
-				fmt.Fprintf(w, "  authorization:\t%s\n  token:\t%s\n", p.AuthURL, p.TokenURL)
-				if p.Issuer != "" {
-					fmt.Fprintf(w, "  issuer:\t%s\n", p.Issuer)
-				}
-				if p.APIURL != "" {
-					fmt.Fprintf(w, "  api:\t%s\n", p.APIURL)
-				}
-				auth := string(p.ClientAuth)
-				if p.PublicWithoutSecret {
-					auth += " (none when no secret is stored)"
-				}
-				fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", auth, p.TokenBody)
-			}
-			return w.Flush()
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	c.AddCommand(newProvidersAddCmd(app))
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
+	c.AddCommand(newProvidersAddCmd(app, nil))
 	return c
 }
 
-func newProvidersAddCmd(app *App) *cobra.Command {
-	var issuer, displayName string
-	var public, dryRun bool
+func runProviders(_ context.Context, opts *providersOptions) error {
+	app := opts.App
+	var out []*provider.Provider
+	for _, n := range app.providerNames() {
+		p, err := app.Provider(n)
+		if err != nil {
+			return err
+		}
+		out = append(out, p)
+	}
+	if opts.JSON {
+		return writeJSON(app.Out, out)
+	}
+	w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+	for i, p := range out {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s (%s)\n", p.Name, p.DisplayName)
+		fmt.Fprintf(w, "  authorization:\t%s\n  token:\t%s\n", p.AuthURL, p.TokenURL)
+		if p.Issuer != "" {
+			fmt.Fprintf(w, "  issuer:\t%s\n", p.Issuer)
+		}
+		if p.APIURL != "" {
+			fmt.Fprintf(w, "  api:\t%s\n", p.APIURL)
+		}
+		auth := string(p.ClientAuth)
+		if p.PublicWithoutSecret {
+			auth += " (none when no secret is stored)"
+		}
+		fmt.Fprintf(w, "  client auth:\t%s, %s body, PKCE S256\n", auth, p.TokenBody)
+	}
+	return w.Flush()
+}
+
+// providersAddOptions is what `zauth providers add` was asked to do.
+type providersAddOptions struct {
+	App         *App
+	Name        string // lower case
+	Issuer      string
+	DisplayName string
+	Public      bool
+	DryRun      bool
+}
+
+func newProvidersAddCmd(app *App, runF func(context.Context, *providersAddOptions) error) *cobra.Command {
+	opts := &providersAddOptions{App: app}
+	if runF == nil {
+		runF = runProvidersAdd
+	}
 	c := &cobra.Command{
 		Use:   "add <name> --issuer URL [--public]",
 		Short: "Define a provider from its OAuth / OpenID discovery document",
@@ -102,67 +129,66 @@ then sends prompt=consent, without which such servers issue no refresh token
 			if err := config.CheckProfile(name); err != nil { // same rules: it names keychain items
 				return exitcode.Newf(exitcode.Usage, "invalid provider name %q: use letters, digits, '.', '_' or '-'", name)
 			}
-			cfg, err := app.Config()
-			if err != nil {
-				return err
-			}
-			m, err := discovery.Discover(c.Context(), app.HTTPClient(), issuer)
-			if err != nil {
-				return err
-			}
-			def, choices := m.Definition(public)
-			if displayName != "" {
-				def["display_name"] = displayName
-			}
-			// Checked before anything is written: a definition zauth could
-			// not use is not saved.
-			if _, err := provider.FromDefinition(name, def); err != nil {
-				return exitcode.New(exitcode.Provider, err)
-			}
-			block, err := yaml.Marshal(map[string]any{"providers": map[string]any{name: def}})
-			if err != nil {
-				return err
-			}
-			verb := "Writing"
-			if dryRun {
-				verb = "Would write"
-			}
-			fmt.Fprintf(app.Err, "%s to %s (from %s):\n\n%s\nChoices:\n", verb, cfg.File, m.DiscoveryURL, block)
-			for _, ch := range choices {
-				fmt.Fprintf(app.Err, "  %s = %s: %s\n    change with: %s\n", ch.What, ch.Value, ch.Why, ch.Change)
-			}
-			if dryRun {
-				fmt.Fprintln(app.Err, "Nothing written (--dry-run).")
-				return nil
-			}
-			if err := cfg.WriteProvider(name, def); err != nil {
-				return err
-			}
-			p, err := cfg.Provider(name)
-			if err != nil {
-				return err
-			}
-			revocation := ""
-			if p.RevocationURL != "" {
-				revocation = ", revocation"
-			}
-			fmt.Fprintf(app.Err, "Added provider %s from %s to %s: %d scopes, client auth %s%s.\n",
-				name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, revocation)
-			next := fmt.Sprintf("zauth client set %s --client-id ID --secret-stdin", name)
-			switch {
-			case p.ClientAuth == provider.AuthNone:
-				next = fmt.Sprintf("zauth client set %s --client-id ID", name)
-			case p.PublicWithoutSecret:
-				next += " (a public client: leave out --secret-stdin)"
-			}
-			fmt.Fprintf(app.Err, "Next: %s\n", next)
-			return nil
+			opts.Name = name
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().StringVar(&issuer, "issuer", "", "the authorization server's issuer URL")
-	c.Flags().StringVar(&displayName, "display-name", "", "name shown in messages (default: the provider name)")
-	c.Flags().BoolVar(&public, "public", false, "the client has no secret (native app): authenticate with the client id alone")
-	c.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be written, and write nothing")
+	c.Flags().StringVar(&opts.Issuer, "issuer", "", "the authorization server's issuer URL")
+	c.Flags().StringVar(&opts.DisplayName, "display-name", "", "name shown in messages (default: the provider name)")
+	c.Flags().BoolVar(&opts.Public, "public", false, "the client has no secret (native app): authenticate with the client id alone")
+	c.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be written, and write nothing")
 	_ = c.MarkFlagRequired("issuer")
 	return c
+}
+
+func runProvidersAdd(ctx context.Context, opts *providersAddOptions) error {
+	app, name := opts.App, opts.Name
+	cfg, err := app.Config()
+	if err != nil {
+		return err
+	}
+	m, err := discovery.Discover(ctx, app.HTTPClient(), opts.Issuer)
+	if err != nil {
+		return err
+	}
+	def, choices := m.Definition(opts.Public)
+	if opts.DisplayName != "" {
+		def["display_name"] = opts.DisplayName
+	}
+	// Checked before anything is written: a definition zauth could
+	// not use is not saved.
+	if _, err := provider.FromDefinition(name, def); err != nil {
+		return exitcode.New(exitcode.Provider, err)
+	}
+	block, err := yaml.Marshal(map[string]any{"providers": map[string]any{name: def}})
+	if err != nil {
+		return err
+	}
+	verb := "Writing"
+	if opts.DryRun {
+		verb = "Would write"
+	}
+	fmt.Fprintf(app.Err, "%s to %s (from %s):\n\n%s\nChoices:\n", verb, cfg.File, m.DiscoveryURL, block)
+	for _, ch := range choices {
+		fmt.Fprintf(app.Err, "  %s = %s: %s\n    change with: %s\n", ch.What, ch.Value, ch.Why, ch.Change)
+	}
+	if opts.DryRun {
+		fmt.Fprintln(app.Err, "Nothing written (--dry-run).")
+		return nil
+	}
+	if err := cfg.WriteProvider(name, def); err != nil {
+		return err
+	}
+	p, err := cfg.Provider(name)
+	if err != nil {
+		return err
+	}
+	revocation := ""
+	if p.RevocationURL != "" {
+		revocation = ", revocation"
+	}
+	fmt.Fprintf(app.Err, "Added provider %s from %s to %s: %d scopes, client auth %s%s.\n",
+		name, m.DiscoveryURL, cfg.File, len(p.Scopes), p.ClientAuth, revocation)
+	fmt.Fprintf(app.Err, "Next: %s\n", clientSetCommand(p))
+	return nil
 }

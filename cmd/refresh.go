@@ -1,16 +1,24 @@
 package cmd
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
 )
 
-func newRefreshCmd(app *App) *cobra.Command {
-	var (
-		profile string
-		asJSON  bool
-	)
+// refreshOptions is what `zauth refresh` was asked to do.
+type refreshOptions struct {
+	App      *App
+	Provider string
+	Profile  string
+	JSON     bool
+}
+
+func newRefreshCmd(app *App, runF func(context.Context, *refreshOptions) error) *cobra.Command {
+	opts := &refreshOptions{App: app}
+	if runF == nil {
+		runF = runRefresh
+	}
 	c := &cobra.Command{
 		Use:   "refresh <provider>",
 		Short: "Refresh the stored access token now",
@@ -23,22 +31,24 @@ provider rejects it (invalid_grant), the exit code is 3: log in again.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
-			}
-			r, err := app.Env().Refresh(c.Context(), t)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.Err, "Refreshed %s (profile %s)%s: %s.\n", t.Provider.DisplayName, r.Profile, asAccount(r), summary(r, app.now()))
-			if asJSON {
-				return writeJSON(app.Out, recordView(r, app.now()))
-			}
-			return nil
+			opts.Provider = args[0]
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().BoolVar(&asJSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the stored login's non-secret fields as JSON (as status --json)")
 	return c
+}
+
+func runRefresh(ctx context.Context, opts *refreshOptions) error {
+	app := opts.App
+	t, err := app.Target(opts.Provider, opts.Profile)
+	if err != nil {
+		return err
+	}
+	r, err := app.Env().Refresh(ctx, t)
+	if err != nil {
+		return err
+	}
+	return reportLogin(app, "Refreshed", t, r, opts.JSON)
 }

@@ -1,5 +1,11 @@
 // Package cmd is zauth's command tree. Commands parse flags, resolve
-// configuration and print; the work happens in pkg/.
+// configuration and print; the work happens in internal/.
+//
+// Each command is an xOptions struct, newXCmd(app, runF), whose cobra
+// part only fills the options from flags and arguments (and rejects
+// contradictory ones), and runX(ctx, opts), which does the work. Tests
+// pass a runF that keeps the options to test parsing alone, or call runX
+// with options built by hand.
 package cmd
 
 import (
@@ -40,8 +46,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // RunApp runs zauth with args on app, whose seams may be set (see App).
 func RunApp(ctx context.Context, app *App, args []string) int {
+	return runTree(ctx, app, NewRootCmd(app), args)
+}
+
+// runTree runs args on root, a tree built for app, and returns the exit code.
+func runTree(ctx context.Context, app *App, root *cobra.Command, args []string) int {
 	stderr := app.Err
-	root := NewRootCmd(app)
 	root.SetArgs(args)
 	var err error
 	root.InitDefaultHelpCmd()
@@ -78,6 +88,29 @@ func RunApp(ctx context.Context, app *App, args []string) int {
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(app *App) *cobra.Command {
+	return newRoot(app,
+		newLoginCmd(app, nil),
+		newTokenCmd(app, nil),
+		newRefreshCmd(app, nil),
+		newInspectCmd(app, nil),
+		newStatusCmd(app, nil),
+		newLogoutCmd(app, nil),
+		newScopesCmd(app, nil),
+		newProvidersCmd(app, nil),
+		newClientCmd(app),
+		newSecretCmd(app),
+		newAPICmd(app, nil),
+		newExecCmd(app, nil),
+		newDoctorCmd(app, nil),
+		newVersionCmd(app, nil),
+		newExitCodesTopic(),
+	)
+}
+
+// newRoot is the root command over cmds, with what every command gets:
+// the global flags, argument and flag errors in zauth's words, --jq on
+// JSON output and help that shows the defaults in effect.
+func newRoot(app *App, cmds ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "zauth",
 		Short: "OAuth tokens for Ziina and ZBD from the terminal",
@@ -112,23 +145,7 @@ See ` + "`zauth help exit-codes`" + ` for what each code means in practice.`,
 	pf.BoolVarP(&app.Verbose, "verbose", "v", false, "trace HTTP exchanges with the provider on stderr, secrets redacted (env ZAUTH_DEBUG=1)")
 	pf.BoolVar(&app.InsecureStorage, "insecure-storage", false, "keep tokens in a 0600 file instead of the OS keychain (env ZAUTH_STORAGE=file)")
 
-	root.AddCommand(
-		newLoginCmd(app),
-		newTokenCmd(app),
-		newRefreshCmd(app),
-		newInspectCmd(app),
-		newStatusCmd(app),
-		newLogoutCmd(app),
-		newScopesCmd(app),
-		newProvidersCmd(app),
-		newClientCmd(app),
-		newSecretCmd(app),
-		newAPICmd(app),
-		newExecCmd(app),
-		newDoctorCmd(app),
-		newVersionCmd(app),
-		newExitCodesTopic(),
-	)
+	root.AddCommand(cmds...)
 	useBashCompletion(root)
 	friendlyArgs(root)
 	addJQ(app, root)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,8 +12,18 @@ import (
 	"github.com/zauth-cli/zauth/internal/provider"
 )
 
-func newScopesCmd(app *App) *cobra.Command {
-	var asJSON bool
+// scopesOptions is what `zauth scopes` was asked to do.
+type scopesOptions struct {
+	App      *App
+	Provider string // "": every provider
+	JSON     bool
+}
+
+func newScopesCmd(app *App, runF func(context.Context, *scopesOptions) error) *cobra.Command {
+	opts := &scopesOptions{App: app}
+	if runF == nil {
+		runF = runScopes
+	}
 	c := &cobra.Command{
 		Use:   "scopes [<provider>]",
 		Short: "List the scopes each provider offers",
@@ -24,45 +35,53 @@ zauth login --scope accepts (they also complete on the command line).`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			names := app.providerNames()
 			if len(args) == 1 {
-				names = args[:1]
+				opts.Provider = args[0]
 			}
-			type entry struct {
-				Provider string           `json:"provider"`
-				Scopes   []provider.Scope `json:"scopes"`
-			}
-			var out []entry
-			for _, n := range names {
-				p, err := app.Provider(n)
-				if err != nil {
-					return err
-				}
-				out = append(out, entry{p.Name, p.Scopes})
-			}
-			if asJSON {
-				return writeJSON(app.Out, out)
-			}
-			w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
-			for i, e := range out {
-				if len(out) > 1 {
-					if i > 0 {
-						fmt.Fprintln(w)
-					}
-					fmt.Fprintf(w, "%s:\n", e.Provider)
-				}
-				for _, s := range e.Scopes {
-					fmt.Fprintf(w, "  %s\t%s\n", s.Name, s.Description)
-					if len(s.Covers) > 0 {
-						fmt.Fprintf(w, "  \t  covers: %s\n", strings.Join(s.Covers, ", "))
-					}
-				}
-			}
-			return w.Flush()
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return c
+}
+
+func runScopes(ctx context.Context, opts *scopesOptions) error {
+	app := opts.App
+	names := app.providerNames()
+	if opts.Provider != "" {
+		names = []string{opts.Provider}
+	}
+	type entry struct {
+		Provider string           `json:"provider"`
+		Scopes   []provider.Scope `json:"scopes"`
+	}
+	var out []entry
+	for _, n := range names {
+		p, err := app.Provider(n)
+		if err != nil {
+			return err
+		}
+		out = append(out, entry{p.Name, p.Scopes})
+	}
+	if opts.JSON {
+		return writeJSON(app.Out, out)
+	}
+	w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+	for i, e := range out {
+		if len(out) > 1 {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "%s:\n", e.Provider)
+		}
+		for _, s := range e.Scopes {
+			fmt.Fprintf(w, "  %s\t%s\n", s.Name, s.Description)
+			if len(s.Covers) > 0 {
+				fmt.Fprintf(w, "  \t  covers: %s\n", strings.Join(s.Covers, ", "))
+			}
+		}
+	}
+	return w.Flush()
 }
 
 // scopeCompletion completes --scope values from the provider's catalogue,

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -46,8 +47,17 @@ func recordView(r *tokenstore.Record, now time.Time) loginView {
 	return viewOf(tokenstore.EntryOf(r), now)
 }
 
-func newStatusCmd(app *App) *cobra.Command {
-	var asJSON bool
+// statusOptions is what `zauth status` was asked to do.
+type statusOptions struct {
+	App  *App
+	JSON bool
+}
+
+func newStatusCmd(app *App, runF func(context.Context, *statusOptions) error) *cobra.Command {
+	opts := &statusOptions{App: app}
+	if runF == nil {
+		runF = runStatus
+	}
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "List every stored login, one line each",
@@ -61,53 +71,58 @@ Exit status: 0 when every listed login is usable (valid, or refreshable), 3 when
 any needs a new login (expired and not refreshable, or damaged).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			entries, err := app.Store().List()
-			if err != nil {
-				return err
-			}
-			now := app.now()
-			out := make([]loginView, 0, len(entries))
-			var unusable []string
-			for _, e := range entries {
-				v := viewOf(e, now)
-				out = append(out, v)
-				if !v.Usable {
-					unusable = append(unusable, app.reloginCommand(e))
-				}
-			}
-			if asJSON {
-				if err := writeJSON(app.Out, out); err != nil {
-					return err
-				}
-			} else if len(out) == 0 {
-				fmt.Fprintln(app.Err, "No stored logins; run `zauth login <provider>`.")
-			} else {
-				w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(w, "PROVIDER\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tREFRESHABLE\tSTORAGE")
-				for _, e := range out {
-					exp := "unknown"
-					switch {
-					case e.Damaged:
-						exp = "damaged"
-					case e.ExpiresAt != nil:
-						exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
-					}
-					// Names come from storage, which other programs can write to.
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", textsafe.Line(e.Provider), textsafe.Line(e.Profile), dash(e.Account),
-						dash(strings.Join(e.Scopes, " ")), exp, yesNo(e.Refreshable), textsafe.Line(e.Storage))
-				}
-				if err := w.Flush(); err != nil {
-					return err
-				}
-			}
-			if len(unusable) > 0 {
-				return exitcode.Newf(exitcode.LoginNeeded, "%d of %d logins need a new login: %s", len(unusable), len(out), strings.Join(unusable, ", "))
-			}
-			return nil
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON")
 	return c
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
+	app := opts.App
+	entries, err := app.Store().List()
+	if err != nil {
+		return err
+	}
+	now := app.now()
+	out := make([]loginView, 0, len(entries))
+	var unusable []string
+	for _, e := range entries {
+		v := viewOf(e, now)
+		out = append(out, v)
+		if !v.Usable {
+			unusable = append(unusable, app.reloginCommand(e))
+		}
+	}
+	if opts.JSON {
+		if err := writeJSON(app.Out, out); err != nil {
+			return err
+		}
+	} else if len(out) == 0 {
+		fmt.Fprintln(app.Err, "No stored logins; run `zauth login <provider>`.")
+	} else {
+		w := tabwriter.NewWriter(app.Out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "PROVIDER\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tREFRESHABLE\tSTORAGE")
+		for _, e := range out {
+			exp := "unknown"
+			switch {
+			case e.Damaged:
+				exp = "damaged"
+			case e.ExpiresAt != nil:
+				exp = strings.TrimPrefix(expiresText(*e.ExpiresAt, now), "expires ")
+			}
+			// Names come from storage, which other programs can write to.
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", textsafe.Line(e.Provider), textsafe.Line(e.Profile), dash(e.Account),
+				dash(strings.Join(e.Scopes, " ")), exp, yesNo(e.Refreshable), textsafe.Line(e.Storage))
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(unusable) > 0 {
+		return exitcode.Newf(exitcode.LoginNeeded, "%d of %d logins need a new login: %s", len(unusable), len(out), strings.Join(unusable, ", "))
+	}
+	return nil
 }
 
 // dash is s cleaned for the terminal (it may come from the provider), or

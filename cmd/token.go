@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,12 +16,20 @@ import (
 
 var tokenFormats = []string{"raw", "header", "json", "env"}
 
-func newTokenCmd(app *App) *cobra.Command {
-	var (
-		profile string
-		minTTL  time.Duration
-		format  string
-	)
+// tokenOptions is what `zauth token` was asked to do.
+type tokenOptions struct {
+	App      *App
+	Provider string
+	Profile  string
+	MinTTL   time.Duration
+	Format   string // one of tokenFormats
+}
+
+func newTokenCmd(app *App, runF func(context.Context, *tokenOptions) error) *cobra.Command {
+	opts := &tokenOptions{App: app}
+	if runF == nil {
+		runF = runToken
+	}
 	c := &cobra.Command{
 		Use:   "token <provider>",
 		Short: "Print a valid access token, refreshing it first if it is about to expire",
@@ -39,29 +48,35 @@ Formats:
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: app.providerArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			if !slices.Contains(tokenFormats, format) {
-				return exitcode.Newf(exitcode.Usage, "unknown --format %q; use one of %s", format, strings.Join(tokenFormats, ", "))
+			if !slices.Contains(tokenFormats, opts.Format) {
+				return exitcode.Newf(exitcode.Usage, "unknown --format %q; use one of %s", opts.Format, strings.Join(tokenFormats, ", "))
 			}
-			t, err := app.Target(args[0], profile)
-			if err != nil {
-				return err
-			}
-			r, err := app.Env().Fresh(c.Context(), t, minTTL)
-			if err != nil {
-				return err
-			}
-			if l, short := session.ShortLived(r, app.now(), minTTL); short {
-				fmt.Fprintf(app.Err, "zauth: warning: %s issues access tokens valid for %s, less than --min-ttl %s; this one expires in %s (zauth refreshes it in the second half of its life instead of on every call)\n",
-					t.Provider.DisplayName, human(l), human(minTTL), human(r.Expiry.Sub(app.now())))
-			}
-			return printToken(app, r, format)
+			opts.Provider = args[0]
+			return runF(c.Context(), opts)
 		},
 	}
-	addProfileFlag(app, c, &profile)
-	c.Flags().DurationVar(&minTTL, "min-ttl", 60*time.Second, "refresh first when the token expires within this long")
-	c.Flags().StringVarP(&format, "format", "f", "raw", "output format: raw, header, json or env")
+	addProfileFlag(app, c, &opts.Profile)
+	c.Flags().DurationVar(&opts.MinTTL, "min-ttl", 60*time.Second, "refresh first when the token expires within this long")
+	c.Flags().StringVarP(&opts.Format, "format", "f", "raw", "output format: raw, header, json or env")
 	_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(tokenFormats, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+func runToken(ctx context.Context, opts *tokenOptions) error {
+	app := opts.App
+	t, err := app.Target(opts.Provider, opts.Profile)
+	if err != nil {
+		return err
+	}
+	r, err := app.Env().Fresh(ctx, t, opts.MinTTL)
+	if err != nil {
+		return err
+	}
+	if l, short := session.ShortLived(r, app.now(), opts.MinTTL); short {
+		fmt.Fprintf(app.Err, "zauth: warning: %s issues access tokens valid for %s, less than --min-ttl %s; this one expires in %s (zauth refreshes it in the second half of its life instead of on every call)\n",
+			t.Provider.DisplayName, human(l), human(opts.MinTTL), human(r.Expiry.Sub(app.now())))
+	}
+	return printToken(app, r, opts.Format)
 }
 
 func printToken(app *App, r *tokenstore.Record, format string) error {
@@ -92,17 +107,6 @@ func headerType(t string) string {
 		return "Bearer"
 	}
 	return t
-}
-
-// shellQuote quotes s for POSIX shells unless it is plainly safe.
-func shellQuote(s string) string {
-	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~+/=:", r))
-	}) < 0
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"runtime/debug"
 
@@ -46,8 +47,17 @@ func buildVersion() BuildInfo {
 	return b
 }
 
-func newVersionCmd(app *App) *cobra.Command {
-	var asJSON bool
+// versionOptions is what `zauth version` was asked to do.
+type versionOptions struct {
+	App  *App
+	JSON bool
+}
+
+func newVersionCmd(app *App, runF func(context.Context, *versionOptions) error) *cobra.Command {
+	opts := &versionOptions{App: app}
+	if runF == nil {
+		runF = runVersion
+	}
 	c := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
@@ -59,14 +69,18 @@ and VCS revision the Go toolchain recorded; "unknown" where neither says.`,
   zauth version --jq .version`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			b := buildVersion()
-			if asJSON {
-				return writeJSON(app.Out, b)
-			}
-			_, err := fmt.Fprintf(app.Out, "zauth %s (commit %s, built %s)\n", b.Version, b.Commit, b.Date)
-			return err
+			return runF(c.Context(), opts)
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print JSON: {version, commit, date}")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print JSON: {version, commit, date}")
 	return c
+}
+
+func runVersion(_ context.Context, opts *versionOptions) error {
+	b := buildVersion()
+	if opts.JSON {
+		return writeJSON(opts.App.Out, b)
+	}
+	_, err := fmt.Fprintf(opts.App.Out, "zauth %s (commit %s, built %s)\n", b.Version, b.Commit, b.Date)
+	return err
 }

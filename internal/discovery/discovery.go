@@ -143,7 +143,11 @@ func (m *Metadata) Definition(public bool) (map[string]any, []Choice) {
 	def["pkce"] = string(provider.PKCES256) // zauth sends S256 whatever the document says
 	def["iss_on_redirect"] = m.IssParameterSupported
 	oidc := m.OpenID()
-	def["consent_for_offline"] = oidc
+	// Written only when it differs from what a definition gets without
+	// the key: on when openid is among the scopes.
+	if oidc != slices.Contains(m.ScopesSupported, provider.OpenIDScope) {
+		def["consent_for_offline"] = oidc
+	}
 
 	choices := []Choice{{What: "client auth", Value: string(auth.value), Why: auth.why, Change: auth.change}}
 	pkce := Choice{What: "PKCE", Value: "S256", Change: "key pkce (off for a server that rejects the parameters)"}

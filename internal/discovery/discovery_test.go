@@ -1,9 +1,14 @@
 package discovery
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/zauth-cli/zauth/internal/provider"
 )
 
 func TestCandidates(t *testing.T) {
@@ -70,20 +75,42 @@ func TestDefinitionPublicClients(t *testing.T) {
 	}
 }
 
-// TestDefinitionConsentRule: OpenID providers get consent_for_offline.
+// TestDefinitionConsentRule: OpenID providers get consent_for_offline; the
+// definition writes the key only when the value is not the one the
+// definition gets anyway (on when openid is among the scopes), and the
+// written YAML reads back as the same provider.
 func TestDefinitionConsentRule(t *testing.T) {
 	for _, c := range []struct {
-		m    Metadata
-		want bool
+		m       Metadata
+		want    bool
+		written any // the key's value in the definition; nil: left out
 	}{
-		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration"}, true},
-		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration/tenant"}, true},
-		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"openid", "offline_access"}}, true},
-		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"read", "offline_access"}}, false},
+		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration"}, true, true},
+		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration/tenant", ScopesSupported: []string{"read"}}, true, true},
+		{Metadata{DiscoveryURL: "https://i/.well-known/openid-configuration", ScopesSupported: []string{"openid", "offline_access"}}, true, nil},
+		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"openid", "offline_access"}}, true, nil},
+		{Metadata{DiscoveryURL: "https://i/.well-known/oauth-authorization-server", ScopesSupported: []string{"read", "offline_access"}}, false, nil},
 	} {
+		c.m.AuthorizationEndpoint, c.m.TokenEndpoint, c.m.Issuer = "https://i/auth", "https://i/token", "https://i"
 		d, choices := c.m.Definition(false)
-		if d["consent_for_offline"] != c.want || (choices[3].Value == "on") != c.want || choices[3].Change != "key consent_for_offline" {
+		if d["consent_for_offline"] != c.written || (choices[3].Value == "on") != c.want || choices[3].Change != "key consent_for_offline" {
 			t.Errorf("%+v: %v %+v", c.m, d["consent_for_offline"], choices[3])
+		}
+		p, err := provider.FromDefinition("acme", d)
+		if err != nil || p.ConsentForOffline != c.want {
+			t.Fatalf("%+v: FromDefinition: %v %v", c.m, p, err)
+		}
+		b, err := yaml.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back map[string]any
+		if err := yaml.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		q, err := provider.FromDefinition("acme", back)
+		if err != nil || !reflect.DeepEqual(p, q) {
+			t.Errorf("%+v: the YAML\n%s\nreads back as %+v, want %+v (%v)", c.m, b, q, p, err)
 		}
 	}
 }

@@ -1,0 +1,239 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/paths"
+	"github.com/zauth-cli/zauth/internal/tokenstore"
+)
+
+// The tests here call the run functions with options built by hand,
+// against the in-process fixture, for behaviour the command-line tests do
+// not reach.
+
+// runApp is an App on the fixture with its own output buffers.
+func (f *fixture) runApp(stdin string) (*App, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return f.app(stdin, &out, &errb), &out, &errb
+}
+
+// wantCode fails the test unless err carries the exit code want.
+func wantCode(t *testing.T, what string, err error, want int) {
+	t.Helper()
+	if got := exitcode.Code(err); err == nil && want != 0 || err != nil && got != want {
+		t.Errorf("%s: %v (exit %d), want exit %d", what, err, got, want)
+	}
+}
+
+// TestRunAPIData: -d sends DATA, @FILE or @- (stdin) as the body, POST by
+// default, typed application/json when it is JSON and a form otherwise;
+// an unreadable @FILE is a usage error and nothing is sent.
+func TestRunAPIData(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	f.login("--scope", "write_payment_intents")
+	body := `{"amount":1000,"currency_code":"AED","test":true}`
+	file := filepath.Join(t.TempDir(), "body.json")
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ stdin, data string }{{"", body}, {"", "@" + file}, {body, "@-"}} {
+		app, out, errb := f.runApp(tc.stdin)
+		err := runAPI(context.Background(), &apiOptions{App: app, Provider: "ziina", Profile: "default", Path: "/payment_intent", Data: &tc.data, Header: map[string][]string{}})
+		if err != nil || !strings.Contains(out.String(), `"id":"pi-emulated"`) || !strings.Contains(out.String(), `"amount":1000`) {
+			t.Errorf("-d %s: %v\nstdout: %s\nstderr: %s", tc.data, err, out, errb)
+		}
+	}
+
+	// Not JSON: sent as a form, which this endpoint refuses; its answer
+	// goes to stderr and the exit code is 4.
+	app, out, errb := f.runApp("")
+	form := "amount=1000"
+	err := runAPI(context.Background(), &apiOptions{App: app, Provider: "ziina", Profile: "default", Path: "/payment_intent", Data: &form, Header: map[string][]string{}})
+	wantCode(t, "form body", err, exitcode.Provider)
+	if err == nil || err.Error() != "POST /payment_intent answered 400 Bad Request" || out.Len() != 0 || !strings.Contains(errb.String(), "a JSON body with a positive amount is required") {
+		t.Errorf("form body: %v\nstdout: %s\nstderr: %s", err, out, errb)
+	}
+
+	app, _, _ = f.runApp("")
+	sent := false
+	app.HTTP = &http.Client{Transport: roundTrip(func(*http.Request) (*http.Response, error) { sent = true; return nil, errors.New("not sent") })}
+	missing := "@" + filepath.Join(t.TempDir(), "missing.json")
+	err = runAPI(context.Background(), &apiOptions{App: app, Provider: "ziina", Profile: "default", Path: "/payment_intent", Data: &missing, Header: map[string][]string{}})
+	wantCode(t, "-d @missing", err, exitcode.Usage)
+	if err == nil || !strings.HasPrefix(err.Error(), "-d "+missing+": open ") || sent {
+		t.Errorf("-d @missing: %v (sent: %v)", err, sent)
+	}
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestRunInspectOnlyLogin: without a provider, inspect shows the only
+// stored login; with none it says to log in (3), with several it names
+// them (2).
+func TestRunInspectOnlyLogin(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	app, _, _ := f.runApp("")
+	err := runInspect(context.Background(), &inspectOptions{App: app, Profile: "default"})
+	wantCode(t, "no login", err, exitcode.LoginNeeded)
+	if err == nil || errorText(err, nil) != "no stored logins; run `zauth login <provider>`" {
+		t.Errorf("no login: %v", err)
+	}
+
+	f.login("--scope", "read_account", "--profile", "work")
+	// The login found has its own profile, whatever the default is.
+	app, out, _ := f.runApp("")
+	err = runInspect(context.Background(), &inspectOptions{App: app, Profile: "default"})
+	if err != nil || !strings.Contains(out.String(), "Profile:           work") {
+		t.Errorf("one login: %v\n%s", err, out)
+	}
+
+	f.login("--scope", "read_account")
+	app, _, _ = f.runApp("")
+	err = runInspect(context.Background(), &inspectOptions{App: app, Profile: "default"})
+	wantCode(t, "two logins", err, exitcode.Usage)
+	if err == nil || err.Error() != "2 logins are stored (ziina/default, ziina/work); name the provider (and --profile)" {
+		t.Errorf("two logins: %v", err)
+	}
+}
+
+// TestRunLogoutUnconfigured: the login of a provider that is no longer
+// configured is removed without revoking; once removed, logging out again
+// says there is nothing to remove (3) and why the provider is unknown.
+func TestRunLogoutUnconfigured(t *testing.T) {
+	f := newFixture(t, emulator.Generic)
+	f.must(0, "", "providers", "add", "acme", "--issuer", f.emu.Issuer)
+	f.login("--scope", "openid")
+	if err := os.Remove(paths.ConfigFile()); err != nil {
+		t.Fatal(err)
+	}
+	app, out, errb := f.runApp("")
+	if err := runLogout(context.Background(), &logoutOptions{App: app, Provider: "acme", Profile: "default", JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Removed the stored login of acme (profile default) from the file; acme is no longer configured, so its tokens were not revoked.\n"; errb.String() != want {
+		t.Errorf("stderr %q, want %q", errb, want)
+	}
+	contains(t, "logout --json", out.String(), `"provider": "acme"`, `"removed": true`, `"revoked": false`)
+	if f.emu.RevokedTokens() != 0 {
+		t.Error("revoked at a provider no longer configured")
+	}
+	_, errOut := f.must(exitcode.LoginNeeded, "", "logout", "acme")
+	contains(t, "second logout", errOut, "zauth: not logged in to acme (profile default); nothing to remove; unknown provider \"acme\"")
+}
+
+// TestRunStatusNeedsLogin: a login that expired and cannot be refreshed
+// makes status exit 3 naming the command that replaces it, scopes
+// included; --json still lists it, as not usable.
+func TestRunStatusNeedsLogin(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	f.login("--scope", "read_account")
+	f.login("--scope", "read_account+offline_access", "--profile", "work")
+	f.advance(48 * time.Hour)
+	app, out, _ := f.runApp("")
+	err := runStatus(context.Background(), &statusOptions{App: app})
+	wantCode(t, "status", err, exitcode.LoginNeeded)
+	if err == nil || err.Error() != "1 of 2 logins need a new login: `zauth login ziina --scope read_account`" {
+		t.Errorf("status: %v", err)
+	}
+	contains(t, "status table", out.String(), "expired", "PROVIDER")
+	app, out, _ = f.runApp("")
+	err = runStatus(context.Background(), &statusOptions{App: app, JSON: true})
+	wantCode(t, "status --json", err, exitcode.LoginNeeded)
+	contains(t, "status --json", out.String(), `"usable": false`, `"usable": true`)
+}
+
+// TestRunProvidersAddDefaults: the block providers add writes holds only
+// what differs from the defaults (consent_for_offline is on anyway for a
+// provider with openid), and the provider read back from it has the rule.
+func TestRunProvidersAddDefaults(t *testing.T) {
+	f := newFixture(t, emulator.Generic)
+	app, _, errb := f.runApp("")
+	if err := runProvidersAdd(context.Background(), &providersAddOptions{App: app, Name: "acme", Issuer: f.emu.Issuer}); err != nil {
+		t.Fatalf("%v\n%s", err, errb)
+	}
+	written, err := os.ReadFile(paths.ConfigFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(written), "consent_for_offline") || !strings.Contains(string(written), "openid") {
+		t.Errorf("written:\n%s", written)
+	}
+	p, err := f.app("", nil, nil).Provider("acme")
+	if err != nil || !p.ConsentForOffline {
+		t.Errorf("read back: %+v %v", p, err)
+	}
+}
+
+// TestClientSetHintOnce: what providers add says to run next is the
+// command the missing client id error names, for a confidential client,
+// a public one (--public), and a server that takes either (Ziina's
+// document lists none besides the secrets).
+func TestClientSetHintOnce(t *testing.T) {
+	for _, tc := range []struct {
+		kind   emulator.Kind
+		public bool
+		want   string
+	}{
+		{emulator.Generic, false, "`zauth client set other --client-id ID --secret-stdin`"},
+		{emulator.Generic, true, "`zauth client set other --client-id ID`"},
+		{emulator.Ziina, false, "`zauth client set other --client-id ID` (add --secret-stdin if the client has a secret)"},
+	} {
+		f := newFixture(t, tc.kind)
+		issuer := f.emu.Issuer
+		if tc.kind == emulator.Ziina {
+			issuer += "/oidc" // where Ziina keeps its document
+		}
+		app, _, errb := f.runApp("")
+		if err := runProvidersAdd(context.Background(), &providersAddOptions{App: app, Name: "other", Issuer: issuer, Public: tc.public}); err != nil {
+			t.Fatalf("%v\n%s", err, errb)
+		}
+		if next := errb.String()[strings.LastIndex(errb.String(), "Next: "):]; next != "Next: "+tc.want+"\n" {
+			t.Errorf("providers add: %q, want %q", next, "Next: "+tc.want)
+		}
+		_, errOut := f.must(exitcode.Usage, "", "login", "other", "--scope", "openid")
+		contains(t, "login without a client id", errOut, "; run "+tc.want+", or set ZAUTH_OTHER_CLIENT_ID")
+	}
+}
+
+// TestRunClientSetRejects: settings the provider cannot take are refused
+// before anything is stored, each with its one line.
+func TestRunClientSetRejects(t *testing.T) {
+	f := newFixture(t, emulator.ZBD)
+	t.Setenv("ZAUTH_ZBD_CLIENT_ID", "")
+	for _, tc := range []struct {
+		opts clientSetOptions
+		want string
+	}{
+		{clientSetOptions{Provider: "zbd"}, "--client-id is required: no client id is stored for zbd"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), Username: ptrTo("u")}, "zbd takes no --username"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
+		{clientSetOptions{Provider: "nosuch", ClientID: ptrTo("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
+	} {
+		app, _, errb := f.runApp("")
+		tc.opts.App = app
+		err := runClientSet(context.Background(), &tc.opts)
+		wantCode(t, tc.want, err, exitcode.Usage)
+		if err == nil || errorText(err, nil) != tc.want || errb.Len() != 0 {
+			t.Errorf("%+v: %v, stderr %q; want %q", tc.opts, err, errb, tc.want)
+		}
+	}
+	if _, err := os.Stat(paths.ConfigFile()); !os.IsNotExist(err) {
+		t.Errorf("a refused client set wrote the config file: %v", err)
+	}
+	if s, _ := f.store.Secret("zbd", tokenstore.ClientSecret); s != "" {
+		t.Error("a refused client set stored a secret")
+	}
+}
