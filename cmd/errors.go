@@ -15,12 +15,12 @@ import (
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
-// The one place where errors meet the command line: pkg/ returns errors
+// The one place where errors meet the command line: internal/ returns errors
 // that carry an exit code (internal/exitcode) and the facts (which provider,
 // which profile, what state); here they get the code the process exits
 // with and the hint naming the command, flag or variable to use next.
 
-// exitCode is the code err calls for: the one pkg/ classified it with, or
+// exitCode is the code err calls for: the one internal/ classified it with, or
 // 1 (unexpected). Usage errors are classified where they are found,
 // cobra's included (usage.go).
 func exitCode(err error) int { return exitcode.Code(err) }
@@ -90,7 +90,7 @@ func hint(err error, p *provider.Provider) string {
 	return ""
 }
 
-// errorText is err's one-line message with its hint. A hint that pkg/
+// errorText is err's one-line message with its hint. A hint that internal/
 // already put into the message is not repeated.
 func errorText(err error, p *provider.Provider) string {
 	msg := err.Error()

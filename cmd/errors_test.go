@@ -18,7 +18,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
-// TestErrorTable walks every error type pkg/ returns to the exit code and
+// TestErrorTable walks every error type internal/ returns to the exit code and
 // the hint the command line gives for it: the one place they meet.
 func TestErrorTable(t *testing.T) {
 	ziina, _ := provider.Lookup("ziina")
@@ -89,7 +89,7 @@ func TestErrorTable(t *testing.T) {
 	}
 }
 
-// TestNoCommandTextBelowCmd: the error texts pkg/ returns name no zauth
+// TestNoCommandTextBelowCmd: the error texts internal/ returns name no zauth
 // command, flag or environment variable; cmd adds those.
 func TestNoCommandTextBelowCmd(t *testing.T) {
 	zbd, _ := provider.Lookup("zbd")

@@ -180,7 +180,7 @@ func TestScopesOptions(t *testing.T) {
 	testOptions(t, newScopesCmd, "", []optCase[scopesOptions]{
 		{args: []string{"scopes"}, want: &scopesOptions{}},
 		{args: []string{"scopes", "zbd", "--json"}, want: &scopesOptions{Provider: "zbd", JSON: true}},
-		{args: []string{"scopes", "zbd", "ziina"}, code: 2, stderr: `zauth scopes: takes no arguments, but got "zbd", for example ` + "`zauth scopes ziina`"},
+		{args: []string{"scopes", "zbd", "ziina"}, code: 2, stderr: `zauth scopes: unexpected argument "ziina", for example ` + "`zauth scopes ziina`"},
 	}, nil)
 }
 
@@ -279,7 +279,7 @@ func TestDoctorVersionSecretOptions(t *testing.T) {
 	testOptions(t, newDoctorCmd, "", []optCase[doctorOptions]{
 		{args: []string{"doctor"}, want: &doctorOptions{}},
 		{args: []string{"doctor", "--offline", "--json"}, want: &doctorOptions{Offline: true, JSON: true}},
-		{args: []string{"doctor", "ziina"}, code: 2, stderr: `zauth doctor: takes no arguments, but got "ziina", for example ` + "`zauth doctor --offline --json`"},
+		{args: []string{"doctor", "ziina"}, code: 2, stderr: `zauth doctor: takes no arguments, but got "ziina", for example ` + "`zauth doctor`"},
 	}, nil)
 	testOptions(t, newVersionCmd, "", []optCase[versionOptions]{
 		{args: []string{"version"}, want: &versionOptions{}},
@@ -288,6 +288,6 @@ func TestDoctorVersionSecretOptions(t *testing.T) {
 	}, nil)
 	testOptions(t, newSecretGenerateCmd, "secret", []optCase[secretGenerateOptions]{
 		{args: []string{"secret", "generate"}, want: &secretGenerateOptions{}},
-		{args: []string{"secret", "generate", "64"}, code: 2, stderr: `zauth secret generate: takes no arguments, but got "64" (see ` + "`zauth secret generate --help`)"},
+		{args: []string{"secret", "generate", "64"}, code: 2, stderr: `zauth secret generate: takes no arguments, but got "64", for example ` + "`zauth secret generate`"},
 	}, nil)
 }

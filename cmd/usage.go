@@ -34,7 +34,7 @@ func usageError(c *cobra.Command, msg string) error {
 func firstExample(c *cobra.Command) string {
 	for _, line := range strings.Split(c.Example, "\n") {
 		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, c.CommandPath()+" ") && !strings.ContainsAny(line, "|<>") {
+		if (line == c.CommandPath() || strings.HasPrefix(line, c.CommandPath()+" ")) && !strings.ContainsAny(line, "|<>") {
 			return line
 		}
 	}
@@ -45,15 +45,25 @@ func firstExample(c *cobra.Command) string {
 }
 
 // argNames are the required positional arguments a command's Use line
-// names, such as "<provider>" and "<path>"; "[<provider>]" is optional.
+// names, such as "<provider>" and "<path>".
 func argNames(c *cobra.Command) []string {
-	var names []string
+	names, _ := useArgs(c)
+	return names
+}
+
+// useArgs reads c's Use line: the required arguments ("<provider>"), and
+// how many it takes at most, optional ones ("[<provider>]") included.
+func useArgs(c *cobra.Command) (required []string, most int) {
 	for _, f := range strings.Fields(c.Use)[1:] {
-		if strings.HasPrefix(f, "<") && strings.HasSuffix(f, ">") {
-			names = append(names, f)
+		switch {
+		case strings.HasPrefix(f, "<") && strings.HasSuffix(f, ">"):
+			required = append(required, f)
+			most++
+		case strings.HasPrefix(f, "[<") && strings.HasSuffix(f, ">]"):
+			most++
 		}
 	}
-	return names
+	return required, most
 }
 
 // friendlyArgs wraps every command's argument check so that its errors
@@ -70,7 +80,7 @@ func friendlyArgs(c *cobra.Command) {
 		if check(c, args) == nil {
 			return nil
 		}
-		names := argNames(c)
+		names, most := useArgs(c)
 		if dash := c.ArgsLenAtDash(); dash >= 0 {
 			args = args[:dash] // what follows -- belongs to another program
 		}
@@ -81,10 +91,10 @@ func friendlyArgs(c *cobra.Command) {
 				missing[i] = "a " + strings.Trim(n, "<>")
 			}
 			return usageError(c, "name "+strings.Join(missing, " and "))
-		case len(names) == 0:
+		case most == 0:
 			return usageError(c, fmt.Sprintf("takes no arguments, but got %q", args[0]))
 		default:
-			return usageError(c, fmt.Sprintf("unexpected argument %q", args[min(len(names), len(args)-1)]))
+			return usageError(c, fmt.Sprintf("unexpected argument %q", args[min(most, len(args)-1)]))
 		}
 	}
 }
