@@ -87,10 +87,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	defer l.Close()
 	l.AppName = p.DisplayName
 
-	req, err := oauth.NewRequest(p, client.ID, l.RedirectURI(), scopes)
-	if err != nil {
-		return nil, exitcode.Newf(exitcode.Usage, "auth_url %q: %v", p.AuthURL, err)
-	}
+	req := oauth.NewRequest(p, client.ID, l.RedirectURI(), scopes)
 
 	status := &syncWriter{w: o.Status}
 	pasting := o.NoBrowser
