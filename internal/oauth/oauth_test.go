@@ -67,7 +67,7 @@ func TestExchangeZiinaFormBasic(t *testing.T) {
 	s, req, body := tokenServer(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600,"refresh_token":"rt","scope":"write_refunds offline_access"}`)
 	z, _ := provider.Lookup("ziina")
 	z.TokenURL = s.URL
-	tok, err := Exchange(context.Background(), s.Client(), z, Client{ID: "cid", Username: "us:er", Secret: "p@ss"}, "http://127.0.0.1:1/cb", "the-code", "the-verifier")
+	tok, err := Exchange(context.Background(), s.Client(), nil, z, Client{ID: "cid", Username: "us:er", Secret: "p@ss"}, "http://127.0.0.1:1/cb", "the-code", "the-verifier")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestRefreshZBDJSON(t *testing.T) {
 	s, req, body := tokenServer(t, 200, `{"accessToken":"at2","refreshToken":"rt2","tokenType":"Bearer","expiresIn":"300"}`)
 	b, _ := provider.Lookup("zbd")
 	b.TokenURL = s.URL
-	tok, err := Refresh(context.Background(), s.Client(), b, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt1")
+	tok, err := Refresh(context.Background(), s.Client(), nil, b, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestTokenErrors(t *testing.T) {
 		s, _, _ := tokenServer(t, tc.status, tc.body)
 		z, _ := provider.Lookup("ziina")
 		z.TokenURL = s.URL
-		_, err := Refresh(context.Background(), s.Client(), z, Client{ID: "c", Secret: "s"}, "", "rt")
+		_, err := Refresh(context.Background(), s.Client(), nil, z, Client{ID: "c", Secret: "s"}, "", "rt")
 		if err == nil || exitcode.Code(err) != tc.code || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%d %.40q: got %v (exit %d), want exit %d with %q", tc.status, tc.body, err, exitcode.Code(err), tc.code, tc.msg)
 		}
@@ -210,11 +210,31 @@ func TestClientErrorsAreTyped(t *testing.T) {
 		for _, name := range []string{"ziina", "zbd"} {
 			p, _ := provider.Lookup(name)
 			p.TokenURL = s.URL
-			_, err := Refresh(context.Background(), s.Client(), p, Client{ID: "c", Secret: "s"}, "", "rt")
+			_, err := Refresh(context.Background(), s.Client(), nil, p, Client{ID: "c", Secret: "s"}, "", "rt")
 			var te *TokenError
 			if exitcode.Code(err) != exitcode.Usage || !errors.As(err, &te) || te.Code != code || strings.Contains(err.Error(), "zauth ") {
 				t.Errorf("%s %s: %v (exit %d)", name, code, err, exitcode.Code(err))
 			}
+		}
+	}
+}
+
+// TestExpiryFromTheGivenClock: expires_in counts from the caller's clock,
+// for the form (x/oauth2) and the hand-written (JSON body) requests.
+func TestExpiryFromTheGivenClock(t *testing.T) {
+	fixed := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	clock := func() time.Time { return fixed }
+	s, _, _ := tokenServer(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":600}`)
+	for _, name := range []string{"ziina", "zbd"} {
+		p, _ := provider.Lookup(name)
+		p.TokenURL = s.URL
+		tok, err := Refresh(context.Background(), s.Client(), clock, p, Client{ID: "c", Secret: "s"}, "http://127.0.0.1:1/cb", "rt")
+		if err != nil || !tok.Expiry.Equal(fixed.Add(10*time.Minute)) {
+			t.Errorf("%s refresh: %v, %v", name, tok, err)
+		}
+		tok, err = Exchange(context.Background(), s.Client(), clock, p, Client{ID: "c", Secret: "s"}, "http://127.0.0.1:1/cb", "code", "v")
+		if err != nil || !tok.Expiry.Equal(fixed.Add(10*time.Minute)) {
+			t.Errorf("%s exchange: %v, %v", name, tok, err)
 		}
 	}
 }

@@ -143,7 +143,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	}
 
 	// Codes live for a minute at most (Ziina): exchange at once.
-	tok, err := oauth.Exchange(ctx, e.HTTP, p, client, l.RedirectURI(), code, req.Verifier)
+	tok, err := oauth.Exchange(ctx, e.HTTP, e.now, p, client, l.RedirectURI(), code, req.Verifier)
 	if err != nil {
 		return nil, err
 	}
