@@ -391,10 +391,19 @@ func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry)
 // only a rebuild would see that. Overwriting its first byte needs neither
 // space nor a writable directory, so it works where the write failed; the
 // next reader or writer takes the index as damaged and rebuilds it.
+// Only the regular file itself: never what a link planted there points to.
 func markStale(path string) {
-	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && os.SameFile(fi, st) {
 		_, _ = f.WriteAt([]byte{0}, 0)
-		f.Close()
 	}
 }
 

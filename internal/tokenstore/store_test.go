@@ -377,3 +377,25 @@ func TestOrdinaryWritesDoNotList(t *testing.T) {
 		t.Errorf("rebuild: %+v, %v (%d listings)", idx, err, kc.lists)
 	}
 }
+
+// TestStaleMarkFollowsNoLink: marking the index stale after a failed write
+// changes the index file only, never a file a link in its place points to.
+func TestStaleMarkFollowsNoLink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("keep"), 0o600)
+	index := filepath.Join(dir, "index.json")
+	if err := os.Symlink(victim, index); err != nil {
+		t.Skip(err)
+	}
+	markStale(index)
+	if got, _ := os.ReadFile(victim); string(got) != "keep" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+	os.Remove(index)
+	os.WriteFile(index, []byte(`[]`), 0o600)
+	markStale(index)
+	if _, err := readIndex(index); err == nil {
+		t.Error("a marked index still reads as good")
+	}
+}
