@@ -12,25 +12,9 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
-)
 
-// Secret reports whether an environment variable holds one of zauth's own
-// secrets: ZAUTH_<PROVIDER>_CLIENT_SECRET or ZAUTH_<PROVIDER>_API_KEY, for
-// any provider name. Names are matched case-insensitively (Windows
-// environments are).
-func Secret(name string) bool {
-	n := strings.ToUpper(name)
-	if !strings.HasPrefix(n, "ZAUTH_") {
-		return false
-	}
-	n = n[len("ZAUTH_"):]
-	for _, suffix := range []string{"_CLIENT_SECRET", "_API_KEY"} {
-		if len(n) > len(suffix) && strings.HasSuffix(n, suffix) {
-			return true
-		}
-	}
-	return false
-}
+	"github.com/zauth-cli/zauth/internal/config"
+)
 
 // Environ returns the process's environment without zauth's own secrets,
 // for a child process.
@@ -38,12 +22,14 @@ func Environ() []string {
 	return Scrub(os.Environ())
 }
 
-// Scrub returns env (NAME=value entries) without zauth's own secrets.
+// Scrub returns env (NAME=value entries) without zauth's own secrets: the
+// variables config.EnvVars marks Secret (ZAUTH_<PROVIDER>_CLIENT_SECRET,
+// ZAUTH_<PROVIDER>_API_KEY), in any case (Windows names ignore it).
 func Scrub(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		if !Secret(name) {
+		if !config.SecretEnv(name) {
 			out = append(out, kv)
 		}
 	}

@@ -158,3 +158,28 @@ func TestCheckProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestEndpointFragment: an endpoint with a fragment (RFC 6749 §3.1, §3.2)
+// is a configuration error when the provider is loaded, naming the key,
+// whether it is a custom provider's definition or a built-in's override.
+func TestEndpointFragment(t *testing.T) {
+	c, err := Load(writeFile(t, `
+ziina:
+  token_url: https://auth.ziina.com/oidc/token#frag
+providers:
+  acme:
+    auth_url: https://login.acme.example/authorize#x
+    token_url: https://login.acme.example/token
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]string{"ziina": "ziina.token_url", "acme": "acme.auth_url"} {
+		if _, err := c.Provider(name); exitcode.Code(err) != exitcode.Usage || !strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), "fragment") {
+			t.Errorf("%s: %v (exit %d)", name, err, exitcode.Code(err))
+		}
+	}
+	if p := c.Problems(); len(p) != 1 || p[0].Key != "ziina.token_url" {
+		t.Errorf("Problems = %+v", p)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/zauth-cli/zauth/internal/loopback"
 	"github.com/zauth-cli/zauth/internal/provider"
@@ -26,19 +25,6 @@ var endpointKeys = []string{"revocation_url", "introspection_url", "userinfo_url
 // custom provider's section).
 func ProviderKeys() []string {
 	return append([]string{KeyClientID, KeyUsername, KeyRedirectURI, KeyIssuer, KeyAuthURL, KeyTokenURL, KeyAPIURL, KeyScopes}, endpointKeys...)
-}
-
-// Durations and choices zauth reads from the environment.
-var envChecks = map[string]func(string) bool{
-	"ZAUTH_HTTP_TIMEOUT":    positiveDuration,
-	"ZAUTH_KEYRING_TIMEOUT": positiveDuration,
-	"ZAUTH_STORAGE":         func(v string) bool { return v == "file" || v == "keychain" },
-	"ZAUTH_DEBUG":           func(v string) bool { return v == "0" || v == "1" },
-}
-
-func positiveDuration(v string) bool {
-	d, err := time.ParseDuration(v)
-	return err == nil && d > 0
 }
 
 // Problems checks the config file's keys and values and the values of
@@ -65,26 +51,12 @@ func (c *Config) Problems() []Problem {
 			out = append(out, c.checkValue(section, field)...)
 		}
 	}
-	envNames := slices.Sorted(func(yield func(string) bool) {
-		for k := range envChecks {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for _, name := range envNames {
-		if v, set := os.LookupEnv(name); set && v != "" && !envChecks[name](v) {
-			out = append(out, Problem{Key: name, Message: fmt.Sprintf("%s=%q is not a valid value (%s)", name, v, envHelp[name])})
+	for _, e := range EnvVars {
+		if v := os.Getenv(e.Name); v != "" && e.Valid != nil && !e.Valid(v) {
+			out = append(out, Problem{Key: e.Name, Message: fmt.Sprintf("%s=%q is not a valid value (%s)", e.Name, v, e.Want)})
 		}
 	}
 	return out
-}
-
-var envHelp = map[string]string{
-	"ZAUTH_HTTP_TIMEOUT":    "a duration such as 30s; the default 30s is used",
-	"ZAUTH_KEYRING_TIMEOUT": "a duration such as 20s; the default 20s is used",
-	"ZAUTH_STORAGE":         `"file" or "keychain"`,
-	"ZAUTH_DEBUG":           `"1" or "0"`,
 }
 
 // checkValue checks one per-provider value from the config file.
@@ -125,39 +97,4 @@ func closest(s string, valid []string) string {
 		}
 	}
 	return best
-}
-
-// UnknownEnv lists ZAUTH_ variables in the environment that zauth does not
-// read: likely misspellings.
-func UnknownEnv() []string {
-	known := map[string]bool{"ZAUTH_CONFIG": true, "ZAUTH_KEYRING_SERVICE": true, "ZAUTH_PROFILE": true, "ZAUTH_ACCESS_TOKEN": true}
-	for k := range envChecks {
-		known[k] = true
-	}
-	keys := append(ProviderKeys(), "client_secret", "api_key")
-	var out []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		rest, ok := strings.CutPrefix(name, "ZAUTH_")
-		if !ok || known[name] {
-			continue
-		}
-		if perProvider(strings.ToLower(rest), keys) {
-			continue
-		}
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// perProvider reports whether rest is <provider>_<key> for some key; any
-// provider name is allowed (custom providers are named by the user).
-func perProvider(rest string, keys []string) bool {
-	for _, k := range keys {
-		if p, ok := strings.CutSuffix(rest, "_"+k); ok && p != "" {
-			return true
-		}
-	}
-	return false
 }

@@ -10,8 +10,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -255,7 +257,9 @@ func (h *harness) rawRecord(profile string) string {
 	return data
 }
 
-// seed stores a record directly, as a previous login would have.
+// seed stores a record directly, as a previous login would have. The
+// login index, a cache that only a rebuild compares with the keychain, is
+// dropped: the next command rebuilds it with the seeded login.
 func (h *harness) seed(r tokenstore.Record) {
 	h.t.Helper()
 	r.Version = tokenstore.RecordVersion
@@ -274,6 +278,9 @@ func (h *harness) seed(r tokenstore.Record) {
 	}
 	data, _ := json.Marshal(r)
 	if err := keyring.Set(h.service, tokenstore.TokenKey(r.Provider, r.Profile), string(data)); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(h.stateDir(), "index.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		h.t.Fatal(err)
 	}
 }

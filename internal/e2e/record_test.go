@@ -178,7 +178,7 @@ func TestStatusForPeopleAndScripts(t *testing.T) {
 		t.Errorf("status --json: %v", st)
 	}
 	h.seed(tokenstore.Record{Profile: "work", AccessToken: "old", Expiry: time.Now().Add(-8 * time.Minute)})
-	h.mustRun("", "refresh", "ziina") // any write brings the seeded login into the index
+	h.mustRun("", "refresh", "ziina")
 	r = h.run("", "status")
 	if r.code != 3 || !regexpLine(r.stdout, "ziina", "work", "expired", "8m", "ago", "no") {
 		t.Errorf("status with an expired login: exit %d\n%s%s", r.code, r.stdout, r.stderr)

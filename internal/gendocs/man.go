@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/zauth-cli/zauth/internal/config"
 )
 
 // Man pages are written directly as roff rather than through markdown:
@@ -65,7 +67,7 @@ func manPage(c *cobra.Command, name string) string {
 	}
 	if touchesSetup(c) {
 		b.WriteString(".SH ENVIRONMENT\n")
-		definitions(&b, environment)
+		definitions(&b, environment())
 		b.WriteString(".SH FILES\n")
 		definitions(&b, files)
 	}
@@ -106,18 +108,16 @@ var exitCodes = [][2]string{
 	{"130", "interrupted (Ctrl-C)"},
 }
 
-var environment = [][2]string{
-	{"ZAUTH_CONFIG", "the config file to use instead of the default"},
-	{"ZAUTH_<PROVIDER>_<KEY>", "a provider setting (client_id, username, redirect_uri, issuer, auth_url, token_url, api_url, scopes), for example ZAUTH_ZIINA_CLIENT_ID; overrides the config file"},
-	{"ZAUTH_<PROVIDER>_CLIENT_SECRET", "the client secret (Ziina: the password), instead of the one in the keychain"},
-	{"ZAUTH_ZBD_API_KEY", "the ZBD project API key, instead of the one in the keychain"},
-	{"ZAUTH_STORAGE", "file keeps tokens in an unencrypted 0600 file instead of the keychain (as --insecure-storage)"},
-	{"ZAUTH_HTTP_TIMEOUT", "bound on each request to a provider (default 30s)"},
-	{"ZAUTH_KEYRING_TIMEOUT", "bound on each keychain call (default 20s)"},
-	{"ZAUTH_KEYRING_SERVICE", "the keychain service name items are kept under (default zauth)"},
-	{"ZAUTH_DEBUG", "1 traces provider HTTP exchanges, secrets redacted (as --verbose)"},
-	{"BROWSER", "the command that opens the consent page (several separated by :, or ; on Windows)"},
-	{"XDG_CONFIG_HOME, XDG_STATE_HOME", "where the config file and the state directory live"},
+// environment is config's table of zauth's variables, then the others
+// zauth reads.
+func environment() [][2]string {
+	var out [][2]string
+	for _, e := range config.EnvVars {
+		out = append(out, [2]string{e.Name, e.Meaning})
+	}
+	return append(out,
+		[2]string{"BROWSER", "the command that opens the consent page (several separated by :, or ; on Windows)"},
+		[2]string{"XDG_CONFIG_HOME, XDG_STATE_HOME", "where the config file and the state directory live"})
 }
 
 var files = [][2]string{

@@ -11,18 +11,13 @@ import (
 // plain (item locked, unexpected reply), and the caller then asks go-keyring,
 // which knows how to unlock and prompt.
 func fastGet(service, key string) (value string, found, ok bool) {
-	conn, err := dbus.SessionBusPrivate()
+	ss, err := openSecretService()
 	if err != nil {
 		return "", false, false
 	}
-	defer conn.Close()
-	if conn.Auth(nil) != nil || conn.Hello() != nil {
-		return "", false, false
-	}
-	svc := conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets")
-	var unlocked, locked []dbus.ObjectPath
-	attrs := map[string]string{"service": service, "username": key}
-	if svc.Call("org.freedesktop.Secret.Service.SearchItems", 0, attrs).Store(&unlocked, &locked) != nil {
+	defer ss.Close()
+	unlocked, locked, err := ss.search(map[string]string{"service": service, "username": key})
+	if err != nil {
 		return "", false, false
 	}
 	if len(unlocked) == 0 {
@@ -31,7 +26,7 @@ func fastGet(service, key string) (value string, found, ok bool) {
 	}
 	var session dbus.ObjectPath
 	var ignored dbus.Variant
-	if svc.Call("org.freedesktop.Secret.Service.OpenSession", 0, "plain", dbus.MakeVariant("")).Store(&ignored, &session) != nil {
+	if ss.svc.Call(secretsIface+"Service.OpenSession", 0, "plain", dbus.MakeVariant("")).Store(&ignored, &session) != nil {
 		return "", false, false
 	}
 	var secrets map[dbus.ObjectPath]struct {
@@ -40,7 +35,7 @@ func fastGet(service, key string) (value string, found, ok bool) {
 		Value       []byte
 		ContentType string
 	}
-	if svc.Call("org.freedesktop.Secret.Service.GetSecrets", 0, unlocked[:1], session).Store(&secrets) != nil {
+	if ss.svc.Call(secretsIface+"Service.GetSecrets", 0, unlocked[:1], session).Store(&secrets) != nil {
 		return "", false, false
 	}
 	s, exists := secrets[unlocked[0]]

@@ -1,36 +1,23 @@
 package keychain
 
-import (
-	"github.com/godbus/dbus/v5"
-)
-
 const canList = true
 
 // listKeys finds the items go-keyring stored under service (attribute
 // "service"; the key is attribute "username"). Attributes are not secret:
 // reading them unlocks nothing.
 func listKeys(service string) ([]string, error) {
-	conn, err := dbus.SessionBusPrivate()
+	ss, err := openSecretService()
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close()
-	if err := conn.Auth(nil); err != nil {
-		return nil, err
-	}
-	if err := conn.Hello(); err != nil {
-		return nil, err
-	}
-	const dest = "org.freedesktop.secrets"
-	var unlocked, locked []dbus.ObjectPath
-	err = conn.Object(dest, "/org/freedesktop/secrets").
-		Call("org.freedesktop.Secret.Service.SearchItems", 0, map[string]string{"service": service}).Store(&unlocked, &locked)
+	defer ss.Close()
+	unlocked, locked, err := ss.search(map[string]string{"service": service})
 	if err != nil {
 		return nil, err
 	}
 	var keys []string
 	for _, p := range append(unlocked, locked...) {
-		v, err := conn.Object(dest, p).GetProperty("org.freedesktop.Secret.Item.Attributes")
+		v, err := ss.conn.Object(secretsDest, p).GetProperty(secretsIface + "Item.Attributes")
 		if err != nil {
 			return nil, err
 		}

@@ -123,8 +123,8 @@ func TestErrorDescriptionRedaction(t *testing.T) {
 		p.TokenURL, p.RevocationURL, p.IntrospectionURL = s.URL, s.URL, s.URL
 		c := Client{ID: "cid", Secret: secret}
 		ctx := context.Background()
-		_, e1 := Exchange(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", code, verifier)
-		_, e2 := Refresh(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", refresh)
+		_, e1 := Exchange(ctx, s.Client(), nil, p, c, "http://127.0.0.1:1/cb", code, verifier)
+		_, e2 := Refresh(ctx, s.Client(), nil, p, c, "http://127.0.0.1:1/cb", refresh)
 		e3 := Revoke(ctx, s.Client(), p, c, token, "access_token")
 		_, e4 := Introspect(ctx, s.Client(), p, c, token)
 		for i, err := range []error{e1, e2, e3, e4} {
@@ -160,8 +160,8 @@ func TestEndpointRedirectsAreNotFollowed(t *testing.T) {
 			p.TokenURL, p.RevocationURL, p.IntrospectionURL = s.URL, s.URL, s.URL
 			c := Client{ID: "cid", Secret: "sec"}
 			ctx := context.Background()
-			_, e1 := Exchange(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "code", "verifier")
-			_, e2 := Refresh(ctx, s.Client(), p, c, "http://127.0.0.1:1/cb", "refresh")
+			_, e1 := Exchange(ctx, s.Client(), nil, p, c, "http://127.0.0.1:1/cb", "code", "verifier")
+			_, e2 := Refresh(ctx, s.Client(), nil, p, c, "http://127.0.0.1:1/cb", "refresh")
 			e3 := Revoke(ctx, s.Client(), p, c, "tok", "access_token")
 			_, e4 := Introspect(ctx, s.Client(), p, c, "tok")
 			for i, err := range []error{e1, e2, e3, e4} {

@@ -13,16 +13,11 @@ package oauth
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
-	"net/url"
 	"slices"
-	"strings"
 
 	"golang.org/x/oauth2"
 
-	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/provider"
-	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 // Client holds the credentials of a registered OAuth client.
@@ -60,16 +55,9 @@ func NewState() string {
 
 // NewRequest builds an authorization request with a fresh state and PKCE
 // verifier. prompt=consent is added when the provider needs it for
-// offline_access.
-func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []string) (*Request, error) {
-	// AuthCodeURL appends the parameters: after a fragment they would never
-	// reach the provider (RFC 6749 §3.1 forbids one there).
-	if u, err := url.Parse(p.AuthURL); err != nil || strings.Contains(p.AuthURL, "#") {
-		if err == nil {
-			err = fmt.Errorf("%s has a fragment", textsafe.URL(u.String()))
-		}
-		return nil, exitcode.Newf(exitcode.Usage, "%s authorization URL: %v", p.DisplayName, err)
-	}
+// offline_access. p's endpoints are checked (provider.CheckEndpoint: no
+// fragment, after which the parameters would never reach the provider).
+func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []string) *Request {
 	r := &Request{State: NewState(), RedirectURI: redirectURI, Scopes: scopes}
 	cfg := oauth2.Config{ClientID: clientID, RedirectURL: redirectURI, Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL}}
 	var opts []oauth2.AuthCodeOption
@@ -85,5 +73,5 @@ func NewRequest(p *provider.Provider, clientID, redirectURI string, scopes []str
 		opts = append(opts, oauth2.SetAuthURLParam("prompt", "consent"))
 	}
 	r.URL = cfg.AuthCodeURL(r.State, opts...) // url.Values encodes spaces as '+'
-	return r, nil
+	return r
 }

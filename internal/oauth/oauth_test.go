@@ -21,10 +21,7 @@ import (
 
 func TestNewRequest(t *testing.T) {
 	z, _ := provider.Lookup("ziina")
-	r, err := NewRequest(z, "cid", "http://127.0.0.1:8976/callback", []string{"write_refunds", "offline_access"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := NewRequest(z, "cid", "http://127.0.0.1:8976/callback", []string{"write_refunds", "offline_access"})
 	if !strings.Contains(r.URL, "scope=write_refunds+offline_access") {
 		t.Errorf("scope not space-joined and '+'-encoded: %s", r.URL)
 	}
@@ -37,7 +34,7 @@ func TestNewRequest(t *testing.T) {
 	if raw, _ := base64.RawURLEncoding.DecodeString(r.State); len(raw) != 32 {
 		t.Errorf("state is %d bytes", len(raw))
 	}
-	r2, _ := NewRequest(z, "cid", "http://127.0.0.1:8976/callback", []string{"read_account"})
+	r2 := NewRequest(z, "cid", "http://127.0.0.1:8976/callback", []string{"read_account"})
 	if r2.State == r.State || r2.Verifier == r.Verifier {
 		t.Error("state or verifier reused")
 	}
@@ -45,7 +42,7 @@ func TestNewRequest(t *testing.T) {
 		t.Error("prompt sent without offline_access")
 	}
 	b, _ := provider.Lookup("zbd")
-	r3, _ := NewRequest(b, "cid", "http://127.0.0.1:8976/callback", []string{"user", "wallet"})
+	r3 := NewRequest(b, "cid", "http://127.0.0.1:8976/callback", []string{"user", "wallet"})
 	if !strings.Contains(r3.URL, "scope=user%2Cwallet") {
 		t.Errorf("zbd scope: %s", r3.URL)
 	}
@@ -70,7 +67,7 @@ func TestExchangeZiinaFormBasic(t *testing.T) {
 	s, req, body := tokenServer(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600,"refresh_token":"rt","scope":"write_refunds offline_access"}`)
 	z, _ := provider.Lookup("ziina")
 	z.TokenURL = s.URL
-	tok, err := Exchange(context.Background(), s.Client(), z, Client{ID: "cid", Username: "us:er", Secret: "p@ss"}, "http://127.0.0.1:1/cb", "the-code", "the-verifier")
+	tok, err := Exchange(context.Background(), s.Client(), nil, z, Client{ID: "cid", Username: "us:er", Secret: "p@ss"}, "http://127.0.0.1:1/cb", "the-code", "the-verifier")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +92,7 @@ func TestRefreshZBDJSON(t *testing.T) {
 	s, req, body := tokenServer(t, 200, `{"accessToken":"at2","refreshToken":"rt2","tokenType":"Bearer","expiresIn":"300"}`)
 	b, _ := provider.Lookup("zbd")
 	b.TokenURL = s.URL
-	tok, err := Refresh(context.Background(), s.Client(), b, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt1")
+	tok, err := Refresh(context.Background(), s.Client(), nil, b, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +138,7 @@ func TestTokenErrors(t *testing.T) {
 		s, _, _ := tokenServer(t, tc.status, tc.body)
 		z, _ := provider.Lookup("ziina")
 		z.TokenURL = s.URL
-		_, err := Refresh(context.Background(), s.Client(), z, Client{ID: "c", Secret: "s"}, "", "rt")
+		_, err := Refresh(context.Background(), s.Client(), nil, z, Client{ID: "c", Secret: "s"}, "", "rt")
 		if err == nil || exitcode.Code(err) != tc.code || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%d %.40q: got %v (exit %d), want exit %d with %q", tc.status, tc.body, err, exitcode.Code(err), tc.code, tc.msg)
 		}
@@ -192,22 +189,15 @@ func FuzzParseTokenResponse(f *testing.F) {
 }
 
 // TestNewRequestAuthURLQuery: parameters in the configured authorization
-// URL are kept; a fragment (forbidden by RFC 6749 §3.1) is refused rather
-// than swallowing the request's parameters.
+// URL are kept. (A fragment is refused when the provider is loaded:
+// provider.CheckEndpoint.)
 func TestNewRequestAuthURLQuery(t *testing.T) {
 	z, _ := provider.Lookup("ziina")
 	z.AuthURL = "https://auth.example/authorize?audience=api"
-	r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", []string{"read_account"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := NewRequest(z, "cid", "http://127.0.0.1:1/cb", []string{"read_account"})
 	u, _ := url.Parse(r.URL)
 	if q := u.Query(); q.Get("audience") != "api" || q.Get("client_id") != "cid" || q.Get("state") != r.State || u.Path != "/authorize" {
 		t.Errorf("URL %s", r.URL)
-	}
-	z.AuthURL = "https://auth.example/authorize#x"
-	if r, err := NewRequest(z, "cid", "http://127.0.0.1:1/cb", nil); err == nil || exitcode.Code(err) != exitcode.Usage {
-		t.Errorf("a fragment: %v, %+v", err, r)
 	}
 }
 
@@ -220,11 +210,31 @@ func TestClientErrorsAreTyped(t *testing.T) {
 		for _, name := range []string{"ziina", "zbd"} {
 			p, _ := provider.Lookup(name)
 			p.TokenURL = s.URL
-			_, err := Refresh(context.Background(), s.Client(), p, Client{ID: "c", Secret: "s"}, "", "rt")
+			_, err := Refresh(context.Background(), s.Client(), nil, p, Client{ID: "c", Secret: "s"}, "", "rt")
 			var te *TokenError
 			if exitcode.Code(err) != exitcode.Usage || !errors.As(err, &te) || te.Code != code || strings.Contains(err.Error(), "zauth ") {
 				t.Errorf("%s %s: %v (exit %d)", name, code, err, exitcode.Code(err))
 			}
+		}
+	}
+}
+
+// TestExpiryFromTheGivenClock: expires_in counts from the caller's clock,
+// for the form (x/oauth2) and the hand-written (JSON body) requests.
+func TestExpiryFromTheGivenClock(t *testing.T) {
+	fixed := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	clock := func() time.Time { return fixed }
+	s, _, _ := tokenServer(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":600}`)
+	for _, name := range []string{"ziina", "zbd"} {
+		p, _ := provider.Lookup(name)
+		p.TokenURL = s.URL
+		tok, err := Refresh(context.Background(), s.Client(), clock, p, Client{ID: "c", Secret: "s"}, "http://127.0.0.1:1/cb", "rt")
+		if err != nil || !tok.Expiry.Equal(fixed.Add(10*time.Minute)) {
+			t.Errorf("%s refresh: %v, %v", name, tok, err)
+		}
+		tok, err = Exchange(context.Background(), s.Client(), clock, p, Client{ID: "c", Secret: "s"}, "http://127.0.0.1:1/cb", "code", "v")
+		if err != nil || !tok.Expiry.Equal(fixed.Add(10*time.Minute)) {
+			t.Errorf("%s exchange: %v, %v", name, tok, err)
 		}
 	}
 }

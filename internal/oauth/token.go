@@ -48,24 +48,27 @@ func (e *TokenError) Error() string {
 	return msg
 }
 
-// Exchange trades an authorization code for tokens.
-func Exchange(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, redirectURI, code, verifier string) (*Token, error) {
+// Exchange trades an authorization code for tokens. now is the clock the
+// expiry is counted from (nil: time.Now), the caller's like every other
+// time it records.
+func Exchange(ctx context.Context, hc *http.Client, now func() time.Time, p *provider.Provider, c Client, redirectURI, code, verifier string) (*Token, error) {
 	secrets := sentSecrets(p, c, [][2]string{{"code", code}, {"code_verifier", verifier}})
 	te := newTokenEndpoint(p, c, redirectURI)
-	return tokenRequest(ctx, hc, p, secrets, func(ctx context.Context) error { return te.exchange(ctx, code, verifier) })
+	return tokenRequest(ctx, hc, now, p, secrets, func(ctx context.Context) error { return te.exchange(ctx, code, verifier) })
 }
 
-// Refresh trades a refresh token for a new access token.
-func Refresh(ctx context.Context, hc *http.Client, p *provider.Provider, c Client, redirectURI, refreshToken string) (*Token, error) {
+// Refresh trades a refresh token for a new access token; now as for
+// Exchange.
+func Refresh(ctx context.Context, hc *http.Client, now func() time.Time, p *provider.Provider, c Client, redirectURI, refreshToken string) (*Token, error) {
 	secrets := sentSecrets(p, c, [][2]string{{"refresh_token", refreshToken}})
 	te := newTokenEndpoint(p, c, redirectURI)
-	return tokenRequest(ctx, hc, p, secrets, func(ctx context.Context) error { return te.refresh(ctx, refreshToken) })
+	return tokenRequest(ctx, hc, now, p, secrets, func(ctx context.Context) error { return te.refresh(ctx, refreshToken) })
 }
 
 // tokenRequest sends one token request through a client that never
 // follows redirects and records the raw answer, which ParseTokenResponse
 // then judges.
-func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, secrets []string, send func(context.Context) error) (*Token, error) {
+func tokenRequest(ctx context.Context, hc *http.Client, now func() time.Time, p *provider.Provider, secrets []string, send func(context.Context) error) (*Token, error) {
 	e := endpoint{p.TokenURL, "token"}
 	if _, err := url.Parse(p.TokenURL); err != nil {
 		return nil, exitcode.Newf(exitcode.Usage, "token URL %q: %v", p.TokenURL, err)
@@ -77,7 +80,10 @@ func tokenRequest(ctx context.Context, hc *http.Client, p *provider.Provider, se
 	// A 2xx answer is judged from its raw body, also where x/oauth2 refused
 	// it: a JSON body labelled as a form, camelCase, expires_in 0 (x/oauth2
 	// reads that as "never expires"), an "error" beside a 200.
-	tok, err := ParseTokenResponse(rec.body, time.Now())
+	if now == nil {
+		now = time.Now
+	}
+	tok, err := ParseTokenResponse(rec.body, now())
 	if err != nil {
 		return nil, exitcode.Newf(exitcode.Provider, "%s token endpoint: %v", p.DisplayName, err)
 	}

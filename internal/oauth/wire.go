@@ -67,24 +67,35 @@ func (r *recorder) status() int {
 	return r.resp.StatusCode
 }
 
-// wire returns a copy of hc that never follows a redirect and records the
-// answer. A redirect would carry the client secret, code, verifier or
-// token to wherever the answer points, and bring back a token from there.
-func wire(hc *http.Client) (*http.Client, *recorder) {
+// NoRedirects returns a copy of hc (nil: the default client) that never
+// follows a redirect, for every OAuth endpoint: a redirect would carry the
+// client secret, code, verifier or token to wherever the answer points,
+// and bring back a token from there. The 3xx answer itself is returned;
+// RedirectError says so.
+func NoRedirects(hc *http.Client) *http.Client {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	if rec, ok := hc.Transport.(*recorder); ok {
-		return hc, rec // wired already (a hand-written token request)
-	}
 	c := *hc
-	rec := &recorder{base: hc.Transport}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// wire returns a copy of hc that never follows a redirect and records the
+// answer.
+func wire(hc *http.Client) (*http.Client, *recorder) {
+	if hc != nil {
+		if rec, ok := hc.Transport.(*recorder); ok {
+			return hc, rec // wired already (a hand-written token request)
+		}
+	}
+	c := NoRedirects(hc)
+	rec := &recorder{base: c.Transport}
 	if rec.base == nil {
 		rec.base = http.DefaultTransport
 	}
 	c.Transport = rec
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c, rec
+	return c, rec
 }
 
 // post sends params to an endpoint by hand, for what x/oauth2 does not
@@ -173,7 +184,10 @@ func isTimeout(err error) bool {
 	return errors.As(err, &t) && t.Timeout()
 }
 
-func redirectError(p *provider.Provider, e endpoint, resp *http.Response) error {
+// RedirectError is the error for a redirect from one of p's OAuth
+// endpoints (what: "token", "userinfo", ...): exit 4, the target named
+// without its query, which may carry a code or token.
+func RedirectError(p *provider.Provider, what string, resp *http.Response) error {
 	to := "nowhere (no Location)"
 	if u, err := resp.Location(); err == nil {
 		to = textsafe.URL(u.String())
@@ -181,7 +195,7 @@ func redirectError(p *provider.Provider, e endpoint, resp *http.Response) error 
 		to = textsafe.URL(loc)
 	}
 	return exitcode.Newf(exitcode.Provider, "%s %s endpoint answered HTTP %d redirecting to %s; zauth does not follow redirects from OAuth endpoints, so nothing was sent there",
-		p.DisplayName, e.what, resp.StatusCode, to)
+		p.DisplayName, what, resp.StatusCode, to)
 }
 
 // classify maps a provider's error answer to an exit code: invalid_grant
@@ -191,7 +205,7 @@ func redirectError(p *provider.Provider, e endpoint, resp *http.Response) error 
 func classify(p *provider.Provider, e endpoint, re *oauth2.RetrieveError, secrets []string) error {
 	status := re.Response.StatusCode
 	if status/100 == 3 {
-		return redirectError(p, e, re.Response)
+		return RedirectError(p, e.what, re.Response)
 	}
 	var body struct {
 		Error       string `json:"error"`

@@ -56,10 +56,10 @@ func TestFormProviderAnswers(t *testing.T) {
 		c := Client{ID: "cid", Secret: "sec"}
 		for i, call := range []func() (*Token, error){
 			func() (*Token, error) {
-				return Exchange(context.Background(), s.Client(), z, c, "http://127.0.0.1:1/cb", "code", "verifier")
+				return Exchange(context.Background(), s.Client(), nil, z, c, "http://127.0.0.1:1/cb", "code", "verifier")
 			},
 			func() (*Token, error) {
-				return Refresh(context.Background(), s.Client(), z, c, "http://127.0.0.1:1/cb", "rt0")
+				return Refresh(context.Background(), s.Client(), nil, z, c, "http://127.0.0.1:1/cb", "rt0")
 			},
 		} {
 			tok, err := call()
@@ -84,7 +84,7 @@ func TestFormClientAuth(t *testing.T) {
 		s, n, req, body := labelServer(t, 401, "application/json", `{"error":"invalid_client"}`)
 		p, _ := provider.Lookup("ziina")
 		p.TokenURL, p.ClientAuth = s.URL, auth
-		_, err := Exchange(context.Background(), s.Client(), p, Client{ID: "cid", Username: "user", Secret: "sec"}, "http://127.0.0.1:1/cb", "code", "")
+		_, err := Exchange(context.Background(), s.Client(), nil, p, Client{ID: "cid", Username: "user", Secret: "sec"}, "http://127.0.0.1:1/cb", "code", "")
 		if exitcode.Code(err) != exitcode.Usage || n.Load() != 1 {
 			t.Errorf("%s: %v (exit %d) after %d requests", auth, err, exitcode.Code(err), n.Load())
 		}
@@ -117,7 +117,7 @@ func TestFormRefreshRedirectURI(t *testing.T) {
 		s, _, _, body := labelServer(t, 200, "application/json", `{"access_token":"at"}`)
 		p, _ := provider.Lookup("ziina")
 		p.TokenURL, p.RedirectURIOnRefresh = s.URL, want
-		if _, err := Refresh(context.Background(), s.Client(), p, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt0"); err != nil {
+		if _, err := Refresh(context.Background(), s.Client(), nil, p, Client{ID: "cid", Secret: "sec"}, "http://127.0.0.1:1/cb", "rt0"); err != nil {
 			t.Fatal(err)
 		}
 		form, _ := url.ParseQuery(*body)
@@ -138,7 +138,7 @@ func TestFormErrorAnswers(t *testing.T) {
 		s, _, _, _ := labelServer(t, 400, tc.contentType, tc.body)
 		z, _ := provider.Lookup("ziina")
 		z.TokenURL = s.URL
-		_, err := Refresh(context.Background(), s.Client(), z, Client{ID: "cid", Secret: "sec"}, "", "rt0")
+		_, err := Refresh(context.Background(), s.Client(), nil, z, Client{ID: "cid", Secret: "sec"}, "", "rt0")
 		if exitcode.Code(err) != exitcode.LoginNeeded || !strings.Contains(err.Error(), "invalid_grant: expired") {
 			t.Errorf("%s %s: %v (exit %d)", tc.contentType, tc.body, err, exitcode.Code(err))
 		}
@@ -157,8 +157,8 @@ func TestInterrupted(t *testing.T) {
 	for _, name := range []string{"ziina", "zbd"} {
 		p, _ := provider.Lookup(name)
 		p.TokenURL, p.RevocationURL = s.URL, s.URL
-		_, e1 := Exchange(ctx, s.Client(), p, Client{ID: "cid"}, "", "code", "v")
-		_, e2 := Refresh(ctx, s.Client(), p, Client{ID: "cid"}, "", "rt")
+		_, e1 := Exchange(ctx, s.Client(), nil, p, Client{ID: "cid"}, "", "code", "v")
+		_, e2 := Refresh(ctx, s.Client(), nil, p, Client{ID: "cid"}, "", "rt")
 		e3 := Revoke(ctx, s.Client(), p, Client{ID: "cid"}, "tok", "access_token")
 		for i, err := range []error{e1, e2, e3} {
 			if exitcode.Code(err) != exitcode.Interrupted {

@@ -253,11 +253,16 @@ func (p *Provider) checkEnums() error {
 	return nil
 }
 
-// CheckEndpoint accepts https URLs, and http URLs whose host is loopback.
+// CheckEndpoint accepts https URLs, and http URLs whose host is loopback,
+// without a fragment: the parameters zauth appends would go after it and
+// never reach the provider (RFC 6749 §3.1 and §3.2 forbid one).
 func CheckEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if strings.Contains(raw, "#") {
+		return fmt.Errorf("%q has a fragment (#...), which an endpoint URL must not have", raw)
 	}
 	switch u.Scheme {
 	case "https":

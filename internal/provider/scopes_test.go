@@ -70,6 +70,10 @@ func TestCheckEndpoint(t *testing.T) {
 		"http://auth.ziina.com/oidc/auth":  false,
 		"ftp://x/y":                        false,
 		"/relative":                        false,
+		// RFC 6749 §3.1, §3.2: parameters appended after a fragment
+		// would never reach the provider.
+		"https://auth.example/authorize#x": false,
+		"https://auth.example/authorize#":  false,
 	} {
 		if err := CheckEndpoint(raw); (err == nil) != ok {
 			t.Errorf("CheckEndpoint(%q) = %v, want ok=%v", raw, err, ok)

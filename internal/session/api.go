@@ -79,9 +79,10 @@ func (e *Env) API(ctx context.Context, t Target, ar APIRequest) (*http.Response,
 
 // send makes one authenticated request, mapping transport failures to exit
 // codes. Redirects are followed only to the origin (scheme, host and port)
-// of the URL origin, or not at all when origin is empty: Go would carry the
-// token to any other host in the usertoken or apikey header, and in the
-// Authorization header to the same host on another port or scheme.
+// of the URL origin: Go would carry the token to any other host in the
+// usertoken or apikey header, and in the Authorization header to the same
+// host on another port or scheme. An empty origin is the userinfo
+// endpoint, an OAuth endpoint: it follows none, as oauth's do not.
 func (e *Env) send(ctx context.Context, method, target string, body []byte, header http.Header,
 	p *provider.Provider, r *tokenstore.Record, apiKey, origin string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
@@ -108,12 +109,7 @@ func (e *Env) send(ctx context.Context, method, target string, body []byte, head
 	}
 	if origin == "" && resp.StatusCode/100 == 3 {
 		resp.Body.Close()
-		to := "nowhere (no Location)"
-		if u, err := resp.Location(); err == nil {
-			to = textsafe.URL(u.String())
-		}
-		return nil, exitcode.Newf(exitcode.Provider, "%s %s answered HTTP %d redirecting to %s; zauth does not follow redirects from this endpoint, so the token was not sent there",
-			method, target, resp.StatusCode, to)
+		return nil, oauth.RedirectError(p, "userinfo", resp)
 	}
 	return resp, nil
 }
@@ -131,15 +127,13 @@ func (e *refusedRedirect) Error() string {
 // sameOriginRedirects returns a copy of hc that follows redirects only
 // within origin's scheme, host and port (none when origin is empty).
 func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
-	if hc == nil {
-		hc = http.DefaultClient
+	c := oauth.NoRedirects(hc)
+	if origin == "" {
+		return c
 	}
-	c := *hc
 	o, err := url.Parse(origin)
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		switch {
-		case origin == "":
-			return http.ErrUseLastResponse
 		case err != nil:
 			return &refusedRedirect{to: req.URL, origin: textsafe.URL(origin)}
 		case !sameOrigin(req.URL, o):
@@ -149,7 +143,7 @@ func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
 		}
 		return nil
 	}
-	return &c
+	return c
 }
 
 // sameOrigin compares scheme, host name and port, with default ports

@@ -301,3 +301,24 @@ func TestZBDIdentityNeedsAPIKey(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// TestExpiryFromTheClock: the expiry of a new or refreshed token is the
+// Env's clock plus the provider's expires_in, like every other time the
+// flow records, not the wall clock.
+func TestExpiryFromTheClock(t *testing.T) {
+	f := newFlow(t, emulator.Ziina)
+	fixed := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	f.env.Now = func() time.Time { return fixed }
+	r, err := f.login("read_account", "offline_access")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Expiry.Equal(fixed.Add(time.Hour)) || !r.ObtainedAt.Equal(fixed) {
+		t.Errorf("login: expiry %v, obtained %v; want %v, %v", r.Expiry, r.ObtainedAt, fixed.Add(time.Hour), fixed)
+	}
+	fixed = fixed.Add(10 * time.Minute)
+	r, err = f.env.Refresh(context.Background(), f.target)
+	if err != nil || !r.Expiry.Equal(fixed.Add(time.Hour)) {
+		t.Errorf("refresh: expiry %v, %v; want %v", r.Expiry, err, fixed.Add(time.Hour))
+	}
+}

@@ -87,10 +87,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	defer l.Close()
 	l.AppName = p.DisplayName
 
-	req, err := oauth.NewRequest(p, client.ID, l.RedirectURI(), scopes)
-	if err != nil {
-		return nil, exitcode.Newf(exitcode.Usage, "auth_url %q: %v", p.AuthURL, err)
-	}
+	req := oauth.NewRequest(p, client.ID, l.RedirectURI(), scopes)
 
 	status := &syncWriter{w: o.Status}
 	pasting := o.NoBrowser
@@ -146,7 +143,7 @@ func (e *Env) Login(ctx context.Context, t Target, o LoginOptions) (*tokenstore.
 	}
 
 	// Codes live for a minute at most (Ziina): exchange at once.
-	tok, err := oauth.Exchange(ctx, e.HTTP, p, client, l.RedirectURI(), code, req.Verifier)
+	tok, err := oauth.Exchange(ctx, e.HTTP, e.now, p, client, l.RedirectURI(), code, req.Verifier)
 	if err != nil {
 		return nil, err
 	}

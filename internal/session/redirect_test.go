@@ -47,6 +47,8 @@ func TestAPIRedirects(t *testing.T) {
 		switch r.URL.Path {
 		case "/here":
 			http.Redirect(w, r, "/there", http.StatusFound)
+		case "/leaky":
+			http.Redirect(w, r, "/there?code=QUERYSECRET", http.StatusFound)
 		case "/there", "/who":
 			w.Write([]byte(`{"name":"alice"}`))
 		case "/away":
@@ -70,8 +72,12 @@ func TestAPIRedirects(t *testing.T) {
 	if exitcode.Code(err) != exitcode.Provider || !strings.Contains(err.Error(), "refusing to follow the redirect") || leaked.Load() != 0 {
 		t.Errorf("cross-origin redirect: %v, token sent %d times", err, leaked.Load())
 	}
-	if _, err := e.getJSON(ctx, tg.Provider, api.URL+"/here", &tokenstore.Record{AccessToken: "tok"}, "", ""); exitcode.Code(err) != exitcode.Provider ||
-		!strings.Contains(err.Error(), "does not follow redirects") {
+	// The userinfo endpoint, an OAuth endpoint, is refused as oauth
+	// refuses the others: the provider and endpoint named, the target's
+	// query redacted.
+	if _, err := e.getJSON(ctx, tg.Provider, api.URL+"/leaky", &tokenstore.Record{AccessToken: "tok"}, "", ""); exitcode.Code(err) != exitcode.Provider ||
+		!strings.Contains(err.Error(), "Acme userinfo endpoint answered HTTP 302 redirecting to "+api.URL+"/there?[REDACTED]; zauth does not follow redirects from OAuth endpoints") ||
+		strings.Contains(err.Error(), "QUERYSECRET") {
 		t.Errorf("redirect from an endpoint with no origin: %v", err)
 	}
 	for _, path := range []string{"/broken", "/html"} {

@@ -134,7 +134,7 @@ func (e *Env) refresh(ctx context.Context, t Target, r *tokenstore.Record, minTT
 	// The redirect URI the login was made with: servers that check it on
 	// refresh (ZBD) refuse any other. A version 1 record did not keep it.
 	redirect := cmp.Or(cur.RedirectURI, t.RedirectURI)
-	tok, err := oauth.Refresh(ctx, e.HTTP, t.Provider, client, redirect, cur.RefreshToken)
+	tok, err := oauth.Refresh(ctx, e.HTTP, e.now, t.Provider, client, redirect, cur.RefreshToken)
 	if err != nil {
 		if exitcode.Code(err) == exitcode.LoginNeeded {
 			return nil, e.expired(t, cur, "can no longer be refreshed ("+err.Error()+")")

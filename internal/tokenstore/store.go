@@ -111,7 +111,8 @@ func corrupt(ce *CorruptError) error { return exitcode.New(exitcode.LoginNeeded,
 
 // IndexError means a login was written to (or removed from) the keychain
 // but the index that lists logins could not be updated. The login itself
-// works; the next index update that succeeds lists it again.
+// works; the next index update that succeeds lists it again (the failed
+// one marked the index stale, so that it is rebuilt).
 type IndexError struct {
 	Deleted bool
 	Storage string // the backend's name
@@ -155,7 +156,7 @@ func (s *Store) Save(r *Record) error {
 	if err := target.b.Set(TokenKey(r.Provider, r.Profile), string(data)); err != nil {
 		return err
 	}
-	return s.updateIndex(false, func(idx []Entry) []Entry {
+	return s.updateIndex(false, false, func(idx []Entry) []Entry {
 		idx = slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == r.Provider && e.Profile == r.Profile })
 		return append(idx, entryOf(r))
 	})
@@ -186,7 +187,7 @@ func (s *Store) Delete(provider, profile string) error {
 	if err := s.deleteEverywhere(TokenKey(provider, profile)); err != nil {
 		return err
 	}
-	return s.updateIndex(true, func(idx []Entry) []Entry {
+	return s.updateIndex(true, false, func(idx []Entry) []Entry {
 		return slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == provider && e.Profile == profile })
 	})
 }
@@ -270,8 +271,8 @@ func (s *Store) List() ([]Entry, error) {
 
 // agrees reports whether the index lists exactly the logins the file
 // store holds. The keychain is not asked: a D-Bus round trip would double
-// the cost of status; every write, logout --all and doctor compare the
-// index with it instead.
+// the cost of status; Rebuild (a missing or damaged index, logout --all)
+// compares the index with it instead.
 func (s *Store) agrees(idx []Entry) bool {
 	listed := map[string]bool{}
 	for _, e := range idx {
@@ -314,7 +315,7 @@ func (s *Store) Cached() []Entry {
 // Rebuild rewrites the index from storage (see List) and returns it.
 func (s *Store) Rebuild() ([]Entry, error) {
 	var out []Entry
-	err := s.updateIndex(false, func(idx []Entry) []Entry { out = idx; return idx })
+	err := s.updateIndex(false, true, func(idx []Entry) []Entry { out = idx; return idx })
 	var ie *IndexError
 	if errors.As(err, &ie) {
 		return nil, fmt.Errorf("cannot rebuild the login index %s: %v", s.indexPath(), ie.Err)
@@ -350,9 +351,14 @@ func sortEntries(idx []Entry) []Entry {
 }
 
 // updateIndex changes the index under its lock. It runs after the keychain
-// write it records, so a failure is an IndexError (exit 5).
-func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
+// write it records, so a failure is an IndexError (exit 5). The index plus
+// the change is the new index; storage is listed (reconcile) only to
+// rebuild it: when asked, when it is missing or damaged, or when it was
+// written before entries said where each login lives. Listing the Secret
+// Service costs a D-Bus round trip per item, on every login and refresh.
+func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry) error {
 	fail := func(err error) error {
+		markStale(s.indexPath())
 		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -367,8 +373,13 @@ func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 		// Missing or corrupt: start from the last good copy, which
 		// keeps what storage that cannot be listed holds.
 		idx, _ = readIndex(s.backupPath())
+		rebuild = true
 	}
-	data, _ := json.MarshalIndent(sortEntries(s.reconcile(change(idx))), "", "  ")
+	rebuild = rebuild || slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" })
+	if idx = change(idx); rebuild {
+		idx = s.reconcile(idx)
+	}
+	data, _ := json.MarshalIndent(sortEntries(idx), "", "  ")
 	if err := atomicfile.Write(s.indexPath(), data, 0o600); err != nil {
 		return fail(err)
 	}
@@ -376,10 +387,29 @@ func (s *Store) updateIndex(deleted bool, change func([]Entry) []Entry) error {
 	return nil
 }
 
+// markStale damages the index in place: it is behind storage now, and
+// only a rebuild would see that. Overwriting its first byte needs neither
+// space nor a writable directory, so it works where the write failed; the
+// next reader or writer takes the index as damaged and rebuilds it.
+// Only the regular file itself: never what a link planted there points to.
+func markStale(path string) {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && os.SameFile(fi, st) {
+		_, _ = f.WriteAt([]byte{0}, 0)
+	}
+}
+
 // reconcile makes the index match the logins in storage, for each place
-// that can be listed: an earlier index write that failed after its
-// keychain write (disk full, read-only) left a login unlisted, or a
-// removed one listed; the index was lost or damaged. The entries of a
+// that can be listed: the index was lost or damaged, or logins were
+// stored or removed behind its back. The entries of a
 // place that cannot be listed are kept as they are.
 func (s *Store) reconcile(idx []Entry) []Entry {
 	for _, p := range s.places() {
@@ -460,7 +490,7 @@ func (s *Store) Sweep() ([]string, error) {
 		}
 	}
 	if len(removed) > 0 {
-		return removed, s.updateIndex(true, func(idx []Entry) []Entry { return idx })
+		return removed, s.updateIndex(true, true, func(idx []Entry) []Entry { return idx })
 	}
 	return removed, nil
 }

@@ -121,8 +121,9 @@ func TestIndexWriteFails(t *testing.T) {
 	}
 }
 
-// TestIndexRebuiltFromStorage: the next index write lists what storage
-// holds, after earlier index writes failed.
+// TestIndexRebuiltFromStorage: a rebuild (logout --all) lists what
+// storage holds, after logins were stored or removed behind the index's
+// back.
 func TestIndexRebuiltFromStorage(t *testing.T) {
 	s := newStore(t)
 	s.Save(&Record{Provider: "ziina", Profile: "gone", AccessToken: "g"})
@@ -132,7 +133,10 @@ func TestIndexRebuiltFromStorage(t *testing.T) {
 	if err := s.Save(&Record{Provider: "ziina", Profile: "default", AccessToken: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	idx, _ := s.List()
+	idx, err := s.Rebuild()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, e := range idx {
 		got = append(got, e.Provider+"/"+e.Profile+"/"+strings.Join(e.Scopes, ","))
@@ -327,5 +331,71 @@ func TestDeleteReachesBothPlaces(t *testing.T) {
 	}
 	if _, err := withLocked.Load("ziina", "default"); err != nil {
 		t.Errorf("the login is still there, and must still be found: %v", err)
+	}
+}
+
+// listCounter is a keychain that counts how often it is listed: listing
+// the Secret Service costs a D-Bus round trip per item.
+type listCounter struct {
+	*keychain.File
+	lists int
+}
+
+func (c *listCounter) Keys() ([]string, error) { c.lists++; return c.File.Keys() }
+
+// TestOrdinaryWritesDoNotList: with an index in place, saving and removing
+// logins update it from the change alone, without listing the keychain;
+// a missing or damaged index is still rebuilt by listing it.
+func TestOrdinaryWritesDoNotList(t *testing.T) {
+	s := newStore(t)
+	kc := &listCounter{File: s.Backend.(*keychain.File)}
+	s.Backend = kc
+	if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	kc.lists = 0
+	for _, write := range []func() error{
+		func() error { return s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"}) },
+		func() error { return s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "z"}) },
+		func() error { return s.SaveLogin(&Record{Provider: "zbd", Profile: "c", AccessToken: "w"}) },
+		func() error { return s.Delete("ziina", "b") },
+	} {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kc.lists != 0 {
+		t.Errorf("ordinary writes listed the keychain %d times", kc.lists)
+	}
+	idx, err := s.List()
+	if err != nil || len(idx) != 2 || idx[0].Profile != "c" || idx[1].Profile != "a" || kc.lists != 0 {
+		t.Fatalf("List = %+v, %v (%d listings)", idx, err, kc.lists)
+	}
+	kc.File.Set(TokenKey("ziina", "behind"), `{"v":2,"provider":"ziina","profile":"behind","access_token":"b"}`)
+	os.Remove(s.indexPath())
+	if idx, err := s.List(); err != nil || len(idx) != 3 || kc.lists == 0 {
+		t.Errorf("rebuild: %+v, %v (%d listings)", idx, err, kc.lists)
+	}
+}
+
+// TestStaleMarkFollowsNoLink: marking the index stale after a failed write
+// changes the index file only, never a file a link in its place points to.
+func TestStaleMarkFollowsNoLink(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("keep"), 0o600)
+	index := filepath.Join(dir, "index.json")
+	if err := os.Symlink(victim, index); err != nil {
+		t.Skip(err)
+	}
+	markStale(index)
+	if got, _ := os.ReadFile(victim); string(got) != "keep" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+	os.Remove(index)
+	os.WriteFile(index, []byte(`[]`), 0o600)
+	markStale(index)
+	if _, err := readIndex(index); err == nil {
+		t.Error("a marked index still reads as good")
 	}
 }
