@@ -3,13 +3,13 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/internal/doctor"
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
@@ -53,10 +53,8 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	app := opts.App
 	app.noConfigWarnings = true // reported as checks instead
 	cfg, cfgErr := app.Config()
-	hc := new(http.Client)
-	*hc = *app.HTTPClient() // a copy: the shared client keeps its settings
+	hc := oauth.NoRedirects(app.HTTPClient()) // a copy: the shared client keeps its settings
 	hc.Timeout = min(hc.Timeout, 10*time.Second)
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	results := doctor.Run(ctx, doctor.Env{
 		Config: cfg, ConfigErr: cfgErr, Store: app.Store(), Secret: app.Secret,
 		HTTP: hc, Offline: opts.Offline,
