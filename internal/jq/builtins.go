@@ -1,0 +1,576 @@
+package jq
+
+import (
+	"encoding/json"
+	"errors"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+)
+
+// builtins are the functions zauth implements, by name/arity.
+var builtins = map[string]bool{}
+
+func init() {
+	for _, f := range strings.Fields(`empty/0 not/0 select/1 map/1 map_values/1 length/0 keys/0
+		has/1 in/1 join/1 tostring/0 tojson/0 tonumber/0 type/0 first/0 last/0 first/1 last/1
+		any/0 any/1 any/2 all/0 all/1 all/2 add/0 sort/0 sort_by/1 group_by/1 unique/0
+		unique_by/1 min/0 max/0 min_by/1 max_by/1 to_entries/0 from_entries/0
+		with_entries/1 ascii_downcase/0 ascii_upcase/0 startswith/1 endswith/1 ltrimstr/1
+		rtrimstr/1 split/1 contains/1 values/0 halt/0 error/0 error/1 test/1`) {
+		builtins[f] = true
+	}
+}
+
+func (e *env) call(n *node, v any, out emit) error {
+	var arg *node
+	if len(n.args) > 0 {
+		arg = n.args[0]
+	}
+	// one0 emits f(v); one1 emits f(v, x) for each output x of the argument.
+	one0 := func(f func(any) (any, error)) error {
+		x, err := f(v)
+		if err != nil {
+			return err
+		}
+		return out(x)
+	}
+	one1 := func(f func(v, x any) (any, error)) error {
+		return e.eval(arg, v, func(x any) error {
+			r, err := f(v, x)
+			if err != nil {
+				return err
+			}
+			return out(r)
+		})
+	}
+	switch n.name {
+	case "empty":
+		return nil
+	case "not":
+		return out(!truthy(v))
+	case "select":
+		return e.eval(arg, v, func(c any) error {
+			if truthy(c) {
+				return out(v)
+			}
+			return nil
+		})
+	case "values":
+		if v == nil {
+			return nil
+		}
+		return out(v)
+	case "map":
+		return one0(func(v any) (any, error) { return e.mapValues(v, arg, false) })
+	case "map_values":
+		return one0(func(v any) (any, error) { return e.mapValues(v, arg, true) })
+	case "length":
+		return one0(length)
+	case "keys":
+		return one0(keys)
+	case "has":
+		return one1(has)
+	case "in":
+		return e.eval(arg, v, func(x any) error {
+			r, err := has(x, v)
+			if err != nil {
+				return err
+			}
+			return out(r)
+		})
+	case "join":
+		return one1(join)
+	case "tostring":
+		return out(tostring(v))
+	case "tojson":
+		return out(string(encode(nil, v)))
+	case "tonumber":
+		return one0(tonumber)
+	case "type":
+		return out(typeOf(v))
+	case "first", "last":
+		if arg == nil {
+			i := 0
+			if n.name == "last" {
+				i = -1
+			}
+			return one0(func(v any) (any, error) { return index(v, i) })
+		}
+		var last any
+		found := false
+		s := &stop{}
+		err := e.eval(arg, v, func(x any) error {
+			last, found = x, true
+			if n.name == "first" {
+				return s
+			}
+			return nil
+		})
+		if err != nil && err != s {
+			return err
+		}
+		if found {
+			return out(last)
+		}
+		return nil
+	case "any", "all":
+		return e.anyAll(n, v, out)
+	case "add":
+		return one0(func(v any) (any, error) {
+			xs, err := elements(v)
+			if err != nil {
+				return nil, errorf("add cannot be applied to %s", typeOf(v))
+			}
+			return add(xs)
+		})
+	case "sort", "unique", "min", "max":
+		return one0(func(v any) (any, error) { return e.sortBy(n.name, v, nil) })
+	case "sort_by", "group_by", "unique_by", "min_by", "max_by":
+		return one0(func(v any) (any, error) { return e.sortBy(n.name, v, arg) })
+	case "to_entries":
+		return one0(toEntries)
+	case "from_entries":
+		return one0(fromEntries)
+	case "with_entries":
+		return one0(func(v any) (any, error) {
+			es, err := toEntries(v)
+			if err != nil {
+				return nil, err
+			}
+			if es, err = e.mapValues(es, arg, false); err != nil {
+				return nil, err
+			}
+			return fromEntries(es)
+		})
+	case "ascii_downcase", "ascii_upcase":
+		return one0(func(v any) (any, error) {
+			s, ok := v.(string)
+			if !ok {
+				return nil, errorf("%s cannot be applied to %s", n.name, typeOf(v))
+			}
+			if n.name == "ascii_upcase" {
+				return asciiMap(s, 'a', 'z', 'A'-'a'), nil
+			}
+			return asciiMap(s, 'A', 'Z', 'a'-'A'), nil
+		})
+	case "startswith", "endswith", "ltrimstr", "rtrimstr", "split", "test":
+		return one1(func(v, x any) (any, error) {
+			s, ok1 := v.(string)
+			t, ok2 := x.(string)
+			if !ok1 || !ok2 {
+				return nil, errorf("%s(%s) cannot be applied to %s", n.name, typeOf(x), typeOf(v))
+			}
+			switch n.name {
+			case "startswith":
+				return strings.HasPrefix(s, t), nil
+			case "endswith":
+				return strings.HasSuffix(s, t), nil
+			case "ltrimstr":
+				return strings.TrimPrefix(s, t), nil
+			case "rtrimstr":
+				return strings.TrimSuffix(s, t), nil
+			case "split":
+				return splitString(s, t), nil
+			}
+			re, err := e.regexp(t)
+			if err != nil {
+				return nil, err
+			}
+			return re.MatchString(s), nil
+		})
+	case "contains":
+		return one1(func(v, x any) (any, error) {
+			if ok, known := contains(v, x); known {
+				return ok, nil
+			}
+			return nil, errorf("contains(%s) cannot be applied to %s", typeOf(x), typeOf(v))
+		})
+	case "halt":
+		return errHalt
+	case "error":
+		if arg == nil {
+			return &userErr{v}
+		}
+		return e.eval(arg, v, func(x any) error { return &userErr{x} })
+	}
+	return errorf("internal error: unknown function %s", n.name)
+}
+
+// mapValues is map(f): every output of f for each element, in an array;
+// or, with first, map_values(f): each value replaced by the first output
+// of f, or dropped when f has none (as gojq's .[] |= f).
+func (e *env) mapValues(v any, f *node, first bool) (any, error) {
+	if !first {
+		out := []any{}
+		err := iterate(v, func(x any) error {
+			return e.eval(f, x, func(y any) error { out = append(out, y); return nil })
+		})
+		return out, err
+	}
+	firstOf := func(x any) (any, bool, error) {
+		var r any
+		found := false
+		s := &stop{}
+		err := e.eval(f, x, func(y any) error { r, found = y, true; return s })
+		if err == s {
+			err = nil
+		}
+		return r, found, err
+	}
+	switch t := v.(type) {
+	case []any:
+		out := []any{}
+		for _, x := range t {
+			r, ok, err := firstOf(x)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	case map[string]any:
+		out := map[string]any{}
+		for _, k := range sortedKeys(t) {
+			r, ok, err := firstOf(t[k])
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[k] = r
+			}
+		}
+		return out, nil
+	}
+	return nil, errorf("cannot iterate over %s", typeOf(v))
+}
+
+// anyAll is any, any(f), any(g; f) and the same for all.
+func (e *env) anyAll(n *node, v any, out emit) error {
+	isAny := n.name == "any"
+	gen := &node{kind: kIterate}
+	cond := &node{kind: kIdentity}
+	switch len(n.args) {
+	case 1:
+		cond = n.args[0]
+	case 2:
+		gen, cond = n.args[0], n.args[1]
+	}
+	s := &stop{}
+	err := e.eval(gen, v, func(x any) error {
+		return e.eval(cond, x, func(c any) error {
+			if truthy(c) == isAny {
+				return s
+			}
+			return nil
+		})
+	})
+	switch err {
+	case nil:
+		return out(!isAny)
+	case s:
+		return out(isAny)
+	}
+	return err
+}
+
+func length(v any) (any, error) {
+	switch v := v.(type) {
+	case nil:
+		return 0, nil
+	case string:
+		return len([]rune(v)), nil
+	case []any:
+		return len(v), nil
+	case map[string]any:
+		return len(v), nil
+	case bool:
+		return nil, errorf("length cannot be applied to boolean")
+	}
+	if compare(v, 0) < 0 {
+		return negate(v)
+	}
+	return v, nil
+}
+
+func keys(v any) (any, error) {
+	switch v := v.(type) {
+	case []any:
+		ks := make([]any, len(v))
+		for i := range v {
+			ks[i] = i
+		}
+		return ks, nil
+	case map[string]any:
+		ks := []any{}
+		for _, k := range sortedKeys(v) {
+			ks = append(ks, k)
+		}
+		return ks, nil
+	}
+	return nil, errorf("keys cannot be applied to %s", typeOf(v))
+}
+
+func has(v, k any) (any, error) {
+	switch v := v.(type) {
+	case []any:
+		if isNumber(k) {
+			i := toInt(k)
+			return 0 <= i && i < len(v), nil
+		}
+	case map[string]any:
+		if k, ok := k.(string); ok {
+			_, ok := v[k]
+			return ok, nil
+		}
+	case nil:
+		return false, nil
+	}
+	return nil, errorf("has(%s) cannot be applied to %s", typeOf(k), typeOf(v))
+}
+
+// join is add over the elements with sep between them, numbers and
+// booleans as JSON, as gojq.
+func join(v, sep any) (any, error) {
+	xs, err := elements(v)
+	if err != nil {
+		return nil, errorf("join cannot be applied to %s", typeOf(v))
+	}
+	if len(xs) == 0 {
+		return "", nil
+	}
+	parts := make([]any, 0, 2*len(xs))
+	for i, x := range xs {
+		if i == 0 {
+			parts = append(parts, "")
+		} else {
+			parts = append(parts, sep)
+		}
+		if _, ok := x.(bool); ok || isNumber(x) {
+			x = tostring(x)
+		}
+		parts = append(parts, x)
+	}
+	return add(parts)
+}
+
+func add(xs []any) (any, error) {
+	var acc any
+	var sb strings.Builder
+	building := false // acc is the string in sb
+	for _, x := range xs {
+		if s, ok := x.(string); ok && (building || acc == nil) {
+			sb.WriteString(s)
+			building = true
+			continue
+		}
+		if building {
+			acc, building = sb.String(), false
+			sb.Reset()
+		}
+		var err error
+		if acc, err = arith('+', acc, x); err != nil {
+			return nil, err
+		}
+	}
+	if building {
+		return sb.String(), nil
+	}
+	return acc, nil
+}
+
+func tonumber(v any) (any, error) {
+	if isNumber(v) {
+		return v, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, errorf("tonumber cannot be applied to %s", typeOf(v))
+	}
+	if !validNumber(s) {
+		return nil, errorf("tonumber cannot be applied to a string that is not a number")
+	}
+	return parseNumber(json.Number(s)), nil
+}
+
+// sortBy is sort, unique, min, max and their _by(f) forms, ordering by
+// [f] (all of f's outputs) as jq does.
+func (e *env) sortBy(name string, v any, f *node) (any, error) {
+	xs, ok := v.([]any)
+	if !ok {
+		return nil, errorf("%s cannot be applied to %s", name, typeOf(v))
+	}
+	type item struct{ v, key any }
+	items := make([]item, len(xs))
+	for i, x := range xs {
+		items[i] = item{x, x}
+		if f != nil {
+			key := []any{}
+			if err := e.eval(f, x, func(k any) error { key = append(key, k); return nil }); err != nil {
+				return nil, err
+			}
+			items[i].key = key
+		}
+	}
+	name = strings.TrimSuffix(name, "_by")
+	if name == "min" || name == "max" {
+		if len(items) == 0 {
+			return nil, nil
+		}
+		j := 0
+		for i := 1; i < len(items); i++ {
+			if (compare(items[j].key, items[i].key) > 0) == (name == "min") {
+				j = i
+			}
+		}
+		return items[j].v, nil
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return compare(a.key, b.key) })
+	out := []any{}
+	for i, it := range items {
+		same := i > 0 && compare(items[i-1].key, it.key) == 0
+		switch {
+		case name == "sort":
+			out = append(out, it.v)
+		case name == "unique" && !same:
+			out = append(out, it.v)
+		case name == "group":
+			if same {
+				out[len(out)-1] = append(out[len(out)-1].([]any), it.v)
+			} else {
+				out = append(out, []any{it.v})
+			}
+		}
+	}
+	return out, nil
+}
+
+func toEntries(v any) (any, error) {
+	ks, err := keys(v)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, k := range ks.([]any) {
+		x, _ := index(v, k)
+		out = append(out, map[string]any{"key": k, "value": x})
+	}
+	return out, nil
+}
+
+// fromEntries is gojq's from_entries: the key from key, Key, name or
+// Name (the first that is neither null nor false), the value from value
+// or Value.
+func fromEntries(v any) (any, error) {
+	es, err := elements(v)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	for _, e := range es {
+		var k any
+		for _, name := range []string{"key", "Key", "name", "Name"} {
+			if k, err = index(e, name); err != nil {
+				return nil, err
+			}
+			if truthy(k) {
+				break
+			}
+		}
+		hasValue, err := has(e, "value")
+		if err != nil {
+			return nil, err
+		}
+		field := "Value"
+		if hasValue == true {
+			field = "value"
+		}
+		x, _ := index(e, field)
+		key, ok := k.(string)
+		if !ok {
+			return nil, errorf("object keys must be strings, not %s", typeOf(k))
+		}
+		m[key] = x
+	}
+	return m, nil
+}
+
+func asciiMap(s string, lo, hi byte, shift int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if lo <= c && c <= hi {
+			b[i] = byte(int(c) + shift)
+		}
+	}
+	return string(b)
+}
+
+// contains is jq's containment: substrings, every element of x in some
+// element of v, every field of x in v's; known is false for a type
+// mismatch.
+func contains(v, x any) (ok, known bool) {
+	switch v := v.(type) {
+	case string:
+		if x, isStr := x.(string); isStr {
+			return strings.Contains(v, x), true
+		}
+	case []any:
+		if x, isArr := x.([]any); isArr {
+		next:
+			for _, y := range x {
+				for _, w := range v {
+					if ok, _ := contains(w, y); ok {
+						continue next
+					}
+				}
+				return false, true
+			}
+			return true, true
+		}
+	case map[string]any:
+		if x, isObj := x.(map[string]any); isObj {
+			if len(v) < len(x) {
+				return false, true
+			}
+			for k, y := range x {
+				w, found := v[k]
+				if !found {
+					return false, true
+				}
+				if ok, _ := contains(w, y); !ok {
+					return false, true
+				}
+			}
+			return true, true
+		}
+	}
+	if isNumber(v) && isNumber(x) {
+		return compare(v, x) == 0, true
+	}
+	if t := typeRank(v); t < 3 && t == typeRank(x) {
+		return true, true
+	}
+	return false, false
+}
+
+func (e *env) regexp(s string) (*regexp.Regexp, error) {
+	if re, ok := e.re[s]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return nil, errorf("test: invalid regular expression: %s", se.Code)
+		}
+		return nil, errorf("test: invalid regular expression")
+	}
+	if e.re == nil {
+		e.re = map[string]*regexp.Regexp{}
+	}
+	e.re[s] = re
+	return re, nil
+}
