@@ -5,7 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"regexp/syntax"
-	"slices"
+	"sort"
 	"strings"
 )
 
@@ -13,8 +13,8 @@ import (
 var builtins = map[string]bool{}
 
 func init() {
-	for _, f := range strings.Fields(`empty/0 not/0 select/1 map/1 map_values/1 length/0 keys/0
-		has/1 in/1 join/1 tostring/0 tojson/0 tonumber/0 type/0 first/0 last/0 first/1 last/1
+	for _, f := range strings.Fields(`empty/0 not/0 select/1 map/1 length/0 keys/0
+		has/1 join/1 tostring/0 tonumber/0 type/0 first/0 last/0 first/1 last/1
 		any/0 any/1 any/2 all/0 all/1 all/2 add/0 sort/0 sort_by/1 group_by/1 unique/0
 		unique_by/1 min/0 max/0 min_by/1 max_by/1 to_entries/0 from_entries/0
 		with_entries/1 ascii_downcase/0 ascii_upcase/0 startswith/1 endswith/1 ltrimstr/1
@@ -63,29 +63,17 @@ func (e *env) call(n *node, v any, out emit) error {
 		}
 		return out(v)
 	case "map":
-		return one0(func(v any) (any, error) { return e.mapValues(v, arg, false) })
-	case "map_values":
-		return one0(func(v any) (any, error) { return e.mapValues(v, arg, true) })
+		return one0(func(v any) (any, error) { return e.mapValues(v, arg) })
 	case "length":
 		return one0(length)
 	case "keys":
 		return one0(keys)
 	case "has":
 		return one1(has)
-	case "in":
-		return e.eval(arg, v, func(x any) error {
-			r, err := has(x, v)
-			if err != nil {
-				return err
-			}
-			return out(r)
-		})
 	case "join":
 		return one1(join)
 	case "tostring":
 		return out(tostring(v))
-	case "tojson":
-		return out(string(encode(nil, v)))
 	case "tonumber":
 		return one0(tonumber)
 	case "type":
@@ -139,7 +127,7 @@ func (e *env) call(n *node, v any, out emit) error {
 			if err != nil {
 				return nil, err
 			}
-			if es, err = e.mapValues(es, arg, false); err != nil {
+			if es, err = e.mapValues(es, arg); err != nil {
 				return nil, err
 			}
 			return fromEntries(es)
@@ -198,54 +186,13 @@ func (e *env) call(n *node, v any, out emit) error {
 	return errorf("internal error: unknown function %s", n.name)
 }
 
-// mapValues is map(f): every output of f for each element, in an array;
-// or, with first, map_values(f): each value replaced by the first output
-// of f, or dropped when f has none (as gojq's .[] |= f).
-func (e *env) mapValues(v any, f *node, first bool) (any, error) {
-	if !first {
-		out := []any{}
-		err := iterate(v, func(x any) error {
-			return e.eval(f, x, func(y any) error { out = append(out, y); return nil })
-		})
-		return out, err
-	}
-	firstOf := func(x any) (any, bool, error) {
-		var r any
-		found := false
-		s := &stop{}
-		err := e.eval(f, x, func(y any) error { r, found = y, true; return s })
-		if err == s {
-			err = nil
-		}
-		return r, found, err
-	}
-	switch t := v.(type) {
-	case []any:
-		out := []any{}
-		for _, x := range t {
-			r, ok, err := firstOf(x)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				out = append(out, r)
-			}
-		}
-		return out, nil
-	case map[string]any:
-		out := map[string]any{}
-		for _, k := range sortedKeys(t) {
-			r, ok, err := firstOf(t[k])
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				out[k] = r
-			}
-		}
-		return out, nil
-	}
-	return nil, errorf("cannot iterate over %s", typeOf(v))
+// mapValues is map(f): every output of f for each element, in an array.
+func (e *env) mapValues(v any, f *node) (any, error) {
+	out := []any{}
+	err := iterate(v, func(x any) error {
+		return e.eval(f, x, func(y any) error { out = append(out, y); return nil })
+	})
+	return out, err
 }
 
 // anyAll is any, any(f), any(g; f) and the same for all.
@@ -428,7 +375,7 @@ func (e *env) sortBy(name string, v any, f *node) (any, error) {
 		}
 		return items[j].v, nil
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return compare(a.key, b.key) })
+	sort.SliceStable(items, func(i, j int) bool { return compare(items[i].key, items[j].key) < 0 })
 	out := []any{}
 	for i, it := range items {
 		same := i > 0 && compare(items[i-1].key, it.key) == 0

@@ -144,12 +144,6 @@ func (e *env) eval(n *node, v any, out emit) error {
 		return e.eval(n.b, v, out)
 	case kNeg:
 		return e.eval(n.a, v, func(x any) error {
-			if n.op == "+" {
-				if !isNumber(x) {
-					return errorf("cannot apply unary plus to %s", typeOf(x))
-				}
-				return out(x)
-			}
 			x, err := negate(x)
 			if err != nil {
 				return err
@@ -271,16 +265,6 @@ func index(t, k any) (any, error) {
 			}
 			return out, nil
 		}
-	case map[string]any:
-		if t == nil {
-			return nil, nil
-		}
-		from, ok1 := k["start"]
-		to, ok2 := k["end"]
-		if ok1 && ok2 {
-			return slice(t, from, to)
-		}
-		return nil, errorf("cannot index %s with an object other than {start, end}", typeOf(t))
 	default:
 		if !isNumber(k) {
 			break

@@ -29,7 +29,7 @@ const (
 	kAnd           // a and b
 	kOr            // a or b
 	kAlt           // a // b
-	kNeg           // -a, or +a when op is "+"
+	kNeg           // -a
 	kArray         // [a]; a may be nil
 	kObject        // {args[0]: args[1], ...}
 	kIf            // if a then b else c end; c may be nil
@@ -526,7 +526,9 @@ func (p *parser) term() (*node, error) {
 		return n, p.expect("]")
 	case "{":
 		return p.object()
-	case "-", "+":
+	case "+":
+		return nil, unsupported("unary plus")
+	case "-":
 		if err := p.next(); err != nil {
 			return nil, err
 		}
@@ -739,7 +741,9 @@ func (p *parser) str() (*node, error) {
 			lit.WriteString(s[i : i+2])
 			i += 2
 		case c < ' ':
-			fmt.Fprintf(&lit, `\u%04x`, c)
+			lit.WriteString(`\u00`)
+			lit.WriteByte("0123456789abcdef"[c>>4])
+			lit.WriteByte("0123456789abcdef"[c&15])
 			i++
 		default:
 			lit.WriteByte(c)

@@ -228,7 +228,7 @@ func arith(op byte, l, r any) (any, error) {
 		return arithNum(op, l, r)
 	}
 	fail := func() (any, error) {
-		return nil, errorf("cannot %s %s and %s", opVerb[op], typeOf(l), typeOf(r))
+		return nil, errorf("cannot %s %s and %s", opVerb(op), typeOf(l), typeOf(r))
 	}
 	switch op {
 	case '+':
@@ -296,7 +296,19 @@ func arith(op byte, l, r any) (any, error) {
 	return fail()
 }
 
-var opVerb = map[byte]string{'+': "add", '-': "subtract", '*': "multiply", '/': "divide", '%': "take the remainder of"}
+func opVerb(op byte) string {
+	switch op {
+	case '+':
+		return "add"
+	case '-':
+		return "subtract"
+	case '*':
+		return "multiply"
+	case '/':
+		return "divide"
+	}
+	return "take the remainder of"
+}
 
 func deepMerge(l, r map[string]any) map[string]any {
 	m := make(map[string]any, len(l)+len(r))
