@@ -10,12 +10,13 @@ import (
 )
 
 // runErr is a fault of the expression on the value. Its message names
-// types, never values: the document may hold a token.
-type runErr struct{ msg string }
+// types, never values: the document may hold a token. key is the object
+// key it failed on, if any: Write shows it only when the expression has it.
+type runErr struct{ msg, key string }
 
-func (e *runErr) Error() string { return e.msg }
+func (e *runErr) Error() string { return e.msg + e.key }
 
-func errorf(format string, a ...any) error { return &runErr{fmt.Sprintf(format, a...)} }
+func errorf(format string, a ...any) error { return &runErr{msg: fmt.Sprintf(format, a...)} }
 
 // userErr is error(v).
 type userErr struct{ v any }
@@ -251,7 +252,7 @@ func index(t, k any) (any, error) {
 		case map[string]any:
 			return t[k], nil
 		}
-		return nil, errorf("cannot index %s with %q", typeOf(t), k)
+		return nil, &runErr{"cannot index " + typeOf(t) + " with ", k}
 	case []any:
 		switch t := t.(type) {
 		case nil:

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -92,42 +93,23 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 
 // withoutValues is a run-time error's message with the document's values
 // left out: the document may hold an access token, and stderr ends up in
-// CI logs. Faults name types, not values; the strings they quote (a key)
-// are shown only when the expression itself has them.
+// CI logs. Faults name types, not values; the key a fault names is shown
+// only when the expression itself has it.
 func (p *Program) withoutValues(err error) string {
-	if ue, ok := err.(*userErr); ok {
-		if s, ok := ue.v.(string); ok && strings.Contains(p.Expr, s) {
+	switch err := err.(type) {
+	case *userErr:
+		if s, ok := err.v.(string); ok && strings.Contains(p.Expr, s) {
 			return "error: " + s
 		}
 		return "error(…) raised with a value from the output (not shown)"
+	case *runErr:
+		if err.key == "" {
+			return err.msg
+		}
+		if strings.Contains(p.Expr, err.key) {
+			return err.msg + strconv.Quote(err.key)
+		}
+		return err.msg + `"…"`
 	}
-	msg := err.Error()
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(msg, '"')
-		if i < 0 {
-			b.WriteString(msg)
-			return b.String()
-		}
-		b.WriteString(msg[:i+1])
-		end := len(msg)
-		for j := i + 1; j < len(msg); j++ {
-			if msg[j] == '\\' {
-				j++
-			} else if msg[j] == '"' {
-				end = j
-				break
-			}
-		}
-		if content := msg[i+1 : end]; content != "" && strings.Contains(p.Expr, content) {
-			b.WriteString(content)
-		} else {
-			b.WriteString("…")
-		}
-		b.WriteString(`"`)
-		if end == len(msg) {
-			return b.String()
-		}
-		msg = msg[end+1:]
-	}
+	return err.Error()
 }

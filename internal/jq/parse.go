@@ -423,11 +423,6 @@ func (p *parser) bracket(t *node) (*node, error) {
 	return n, p.expect("]")
 }
 
-var notSupported = map[string]string{
-	"reduce": "reduce", "foreach": "foreach", "import": "import", "include": "include",
-	"module": "module", "break": "break", "label": "label", "def": "def", "catch": "try ... catch",
-}
-
 func (p *parser) term() (*node, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
@@ -444,10 +439,11 @@ func (p *parser) term() (*node, error) {
 	case 's':
 		return p.str()
 	case 'i':
-		if what, ok := notSupported[tok.text]; ok {
-			return nil, unsupported(what)
-		}
 		switch tok.text {
+		case "reduce", "foreach", "import", "include", "module", "break", "label", "def":
+			return nil, unsupported(tok.text)
+		case "catch":
+			return nil, unsupported("try ... catch")
 		case "null", "true", "false":
 			n := &node{kind: kLiteral}
 			if tok.text != "null" {
@@ -561,7 +557,7 @@ func (p *parser) call() (*node, error) {
 			return nil, err
 		}
 	}
-	if sig := fmt.Sprintf("%s/%d", n.name, len(n.args)); !builtins[sig] {
+	if sig := fmt.Sprintf("%s/%d", n.name, len(n.args)); !strings.Contains(strings.ReplaceAll(builtins, "\n", " "), " "+sig+" ") {
 		return nil, unsupported(sig)
 	}
 	return n, nil
