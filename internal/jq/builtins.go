@@ -21,28 +21,9 @@ func (e *env) call(n *node, v any, out emit) error {
 	if len(n.args) > 0 {
 		arg = n.args[0]
 	}
-	// one0 emits f(v); one1 emits f(v, x) for each output x of the argument.
-	one0 := func(f func(any) (any, error)) error {
-		x, err := f(v)
-		if err != nil {
-			return err
-		}
-		return out(x)
-	}
-	one1 := func(f func(v, x any) (any, error)) error {
-		return e.eval(arg, v, func(x any) error {
-			r, err := f(v, x)
-			if err != nil {
-				return err
-			}
-			return out(r)
-		})
-	}
 	switch n.name {
 	case "empty":
 		return nil
-	case "not":
-		return out(!truthy(v))
 	case "select":
 		return e.eval(arg, v, func(c any) error {
 			if truthy(c) {
@@ -55,29 +36,9 @@ func (e *env) call(n *node, v any, out emit) error {
 			return nil
 		}
 		return out(v)
-	case "map":
-		return one0(func(v any) (any, error) { return e.mapValues(v, arg) })
-	case "length":
-		return one0(length)
-	case "keys":
-		return one0(keys)
-	case "has":
-		return one1(has)
-	case "join":
-		return one1(join)
-	case "tostring":
-		return out(tostring(v))
-	case "tonumber":
-		return one0(tonumber)
-	case "type":
-		return out(typeOf(v))
 	case "first", "last":
 		if arg == nil {
-			i := 0
-			if n.name == "last" {
-				i = -1
-			}
-			return one0(func(v any) (any, error) { return index(v, i) })
+			break
 		}
 		var last any
 		found := false
@@ -98,76 +59,6 @@ func (e *env) call(n *node, v any, out emit) error {
 		return nil
 	case "any", "all":
 		return e.anyAll(n, v, out)
-	case "add":
-		return one0(func(v any) (any, error) {
-			xs, err := elements(v)
-			if err != nil {
-				return nil, errorf("add cannot be applied to %s", typeOf(v))
-			}
-			return add(xs)
-		})
-	case "sort", "unique", "min", "max":
-		return one0(func(v any) (any, error) { return e.sortBy(n.name, v, nil) })
-	case "sort_by", "group_by", "unique_by", "min_by", "max_by":
-		return one0(func(v any) (any, error) { return e.sortBy(n.name, v, arg) })
-	case "to_entries":
-		return one0(toEntries)
-	case "from_entries":
-		return one0(fromEntries)
-	case "with_entries":
-		return one0(func(v any) (any, error) {
-			es, err := toEntries(v)
-			if err != nil {
-				return nil, err
-			}
-			if es, err = e.mapValues(es, arg); err != nil {
-				return nil, err
-			}
-			return fromEntries(es)
-		})
-	case "ascii_downcase", "ascii_upcase":
-		return one0(func(v any) (any, error) {
-			s, ok := v.(string)
-			if !ok {
-				return nil, errorf("%s cannot be applied to %s", n.name, typeOf(v))
-			}
-			if n.name == "ascii_upcase" {
-				return asciiMap(s, 'a', 'z', 'A'-'a'), nil
-			}
-			return asciiMap(s, 'A', 'Z', 'a'-'A'), nil
-		})
-	case "startswith", "endswith", "ltrimstr", "rtrimstr", "split", "test":
-		return one1(func(v, x any) (any, error) {
-			s, ok1 := v.(string)
-			t, ok2 := x.(string)
-			if !ok1 || !ok2 {
-				return nil, errorf("%s(%s) cannot be applied to %s", n.name, typeOf(x), typeOf(v))
-			}
-			switch n.name {
-			case "startswith":
-				return strings.HasPrefix(s, t), nil
-			case "endswith":
-				return strings.HasSuffix(s, t), nil
-			case "ltrimstr":
-				return strings.TrimPrefix(s, t), nil
-			case "rtrimstr":
-				return strings.TrimSuffix(s, t), nil
-			case "split":
-				return splitString(s, t), nil
-			}
-			re, err := e.regexp(t)
-			if err != nil {
-				return nil, err
-			}
-			return re.MatchString(s), nil
-		})
-	case "contains":
-		return one1(func(v, x any) (any, error) {
-			if ok, known := contains(v, x); known {
-				return ok, nil
-			}
-			return nil, errorf("contains(%s) cannot be applied to %s", typeOf(x), typeOf(v))
-		})
 	case "halt":
 		return errHalt
 	case "error":
@@ -175,8 +66,117 @@ func (e *env) call(n *node, v any, out emit) error {
 			return &userErr{v}
 		}
 		return e.eval(arg, v, func(x any) error { return &userErr{x} })
+	case "has", "join", "startswith", "endswith", "ltrimstr", "rtrimstr", "split", "test", "contains":
+		// f(v; x) for each output x of the argument
+		return e.eval(arg, v, func(x any) error {
+			r, err := e.call1(n.name, v, x)
+			if err != nil {
+				return err
+			}
+			return out(r)
+		})
 	}
-	return errorf("internal error: unknown function %s", n.name)
+	r, err := e.call0(n.name, v, arg)
+	if err != nil {
+		return err
+	}
+	return out(r)
+}
+
+// call0 is a function with one result: of the input, or of the input and
+// a filter f applied to its elements.
+func (e *env) call0(name string, v any, f *node) (any, error) {
+	switch name {
+	case "not":
+		return !truthy(v), nil
+	case "map":
+		return e.mapValues(v, f)
+	case "length":
+		return length(v)
+	case "keys":
+		return keys(v)
+	case "tostring":
+		return tostring(v), nil
+	case "tonumber":
+		return tonumber(v)
+	case "type":
+		return typeOf(v), nil
+	case "first":
+		return index(v, 0)
+	case "last":
+		return index(v, -1)
+	case "add":
+		xs, err := elements(v)
+		if err != nil {
+			return nil, errorf("add cannot be applied to %s", typeOf(v))
+		}
+		return add(xs)
+	case "sort", "unique", "min", "max", "sort_by", "group_by", "unique_by", "min_by", "max_by":
+		return e.sortBy(name, v, f)
+	case "to_entries":
+		return toEntries(v)
+	case "from_entries":
+		return fromEntries(v)
+	case "with_entries":
+		es, err := toEntries(v)
+		if err == nil {
+			es, err = e.mapValues(es, f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return fromEntries(es)
+	case "ascii_downcase", "ascii_upcase":
+		s, ok := v.(string)
+		if !ok {
+			return nil, errorf("%s cannot be applied to %s", name, typeOf(v))
+		}
+		b := []byte(s)
+		for i, c := range b {
+			if name == "ascii_upcase" && 'a' <= c && c <= 'z' || name == "ascii_downcase" && 'A' <= c && c <= 'Z' {
+				b[i] = c ^ 0x20
+			}
+		}
+		return string(b), nil
+	}
+	return nil, errorf("internal error: unknown function %s", name)
+}
+
+// call1 is a function of the input and one value.
+func (e *env) call1(name string, v, x any) (any, error) {
+	switch name {
+	case "has":
+		return has(v, x)
+	case "join":
+		return join(v, x)
+	case "contains":
+		if ok, known := contains(v, x); known {
+			return ok, nil
+		}
+		return nil, errorf("contains(%s) cannot be applied to %s", typeOf(x), typeOf(v))
+	}
+	s, ok1 := v.(string)
+	t, ok2 := x.(string)
+	if !ok1 || !ok2 {
+		return nil, errorf("%s(%s) cannot be applied to %s", name, typeOf(x), typeOf(v))
+	}
+	switch name {
+	case "startswith":
+		return strings.HasPrefix(s, t), nil
+	case "endswith":
+		return strings.HasSuffix(s, t), nil
+	case "ltrimstr":
+		return strings.TrimPrefix(s, t), nil
+	case "rtrimstr":
+		return strings.TrimSuffix(s, t), nil
+	case "split":
+		return splitString(s, t), nil
+	}
+	re, err := e.regexp(t)
+	if err != nil {
+		return nil, err
+	}
+	return re.MatchString(s), nil
 }
 
 // mapValues is map(f): every output of f for each element, in an array.
@@ -436,16 +436,6 @@ func fromEntries(v any) (any, error) {
 		m[key] = x
 	}
 	return m, nil
-}
-
-func asciiMap(s string, lo, hi byte, shift int) string {
-	b := []byte(s)
-	for i, c := range b {
-		if lo <= c && c <= hi {
-			b[i] = byte(int(c) + shift)
-		}
-	}
-	return string(b)
 }
 
 // contains is jq's containment: substrings, every element of x in some
