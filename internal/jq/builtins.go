@@ -3,6 +3,7 @@ package jq
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"regexp"
 	"regexp/syntax"
 	"sort"
@@ -229,6 +230,10 @@ func length(v any) (any, error) {
 		return len(v), nil
 	case bool:
 		return nil, errorf("length cannot be applied to boolean")
+	case float64:
+		return math.Abs(v), nil
+	case json.Number:
+		return json.Number(strings.TrimPrefix(string(v), "-")), nil
 	}
 	if compare(v, 0) < 0 {
 		return negate(v)

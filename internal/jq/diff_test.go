@@ -106,7 +106,7 @@ var exprs = []string{
 	`.data.count + 1`, `.data.count - 1`, `.data.count * 3`, `.data.count / 3`, `.data.count % 10`, `.data.neg * -1`,
 	`9223372036854775807 + 1`, `-9223372036854775808 - 1`, `9223372036854775807 * 2`, `-(-9223372036854775807 - 1)`,
 	`(-9223372036854775807 - 1) / -1`, `(-9223372036854775807 - 1) % -1`, `1 / 0`, `0 / 0`, `1 % 0`, `5.5 % 2`, `-7 % 3`,
-	`7 % -3`, `1 / 3`, `6 / 3`, `null + 1`, `1 + null`, `null + null`, `null - 1`, `"a" + "b"`, `"a" + 1`, `[1] + [2]`,
+	`7 % -3`, `1 / 3`, `6 / 3`, `null + 1`, `1 + null`, `.data | null + .big, .exp + null`, `.data | [.big, .exp, null] | add`, `null + null`, `null - 1`, `"a" + "b"`, `"a" + 1`, `[1] + [2]`,
 	`{a: 1} + {b: 2}`, `{a: {b: 1}} * {a: {c: 2}}`, `[1, 2, 2, 3] - [2]`, `"a,b" / ","`, `"a" - "a"`, `{} - {}`,
 	`"x" * 2`, `-null`, `-"a"`, `1 - -1`, `.scopes + ["x"]`, `.data.items[0].price + 0.25`,
 	// comparison and the total order
@@ -117,14 +117,14 @@ var exprs = []string{
 	// and, or, not, //
 	`.[] | .usable and .refreshable`, `.[] | .usable or .refreshable`, `[(true, false) and (true, false)]`,
 	`[(true, false) or (true, false)]`, `.[] | .account // "unknown"`, `(false, 1, null, 2) // 3`, `(false, null) // (3, 4)`,
-	`empty // 1`, `.id_token // .refresh_token`, `.x // .y // "z"`, `[.[] | .usable | not]`, `null | not`, `1 // error("x")`,
+	`empty // 1`, `.id_token // .refresh_token`, `.x // .y // "z"`, `(null // false) // 1`, `null // (false // 2)`, `.[] | .account // .expires_at // "none"`, `.a | .b | .c`, `[.[] | .usable | not]`, `null | not`, `1 // error("x")`,
 	// if, try
 	`.[] | if .usable then "ok" elif .refreshable then "refresh" else "login" end`, `.[] | if .usable then .provider end`,
 	`if (true, false) then 1 else 2 end`, `try error("x")`, `[.[] | try .provider.x]`, `(1, error("x"), 3)?`,
 	`[.[] | (.scopes[0].x)?]`, `try (1, 2)`, `.a.b.c?`, `[.data.items[] | try (.name | ascii_downcase)]`,
 	// builtins
 	`length`, `.[0] | length`, `.[0].scopes | length`, `.[0].provider | length`, `.[1].expires_in | length`,
-	`.[0].usable | length`, `.id_token | length`, `.data.items[0].name | length`, `keys`, `.[0] | keys`, `.data.nested | keys`,
+	`.[0].usable | length`, `.id_token | length`, `.data.items[0].name | length`, `.data.items[].price | length`, `-0.0 | length`, `.data.neg | length`, `keys`, `.[0] | keys`, `.data.nested | keys`,
 	`"a" | keys`, `.[0] | has("provider")`, `.[0] | has("nope")`, `.scopes | has(1)`, `.scopes | has(5)`, `has(0)`,
 	`.scopes | has("a")`, `.[0] | to_entries`, `.scopes | to_entries`, `.[0] | to_entries | from_entries`,
 	`.[0] | with_entries(select(.value | type == "string"))`, `.[0] | with_entries(.key |= ascii_upcase)`,

@@ -221,36 +221,37 @@ func (p *parser) enter() error {
 	return nil
 }
 
-// pipe: comma ('|' comma)*, right-associative as in jq.
+// pipe: comma ('|' comma)*. A chain is read in a loop, not by recursion,
+// so its length is not capped; it associates to the right, as in jq.
 func (p *parser) pipe() (*node, error) {
-	if p.is("def") {
-		return nil, unsupported("def")
+	var parts []*node
+	for {
+		if p.is("def") {
+			return nil, unsupported("def")
+		}
+		n, err := p.comma()
+		if err != nil {
+			return nil, err
+		}
+		if p.is("as") {
+			return nil, unsupported("variable binding (as $x)")
+		}
+		parts = append(parts, n)
+		if !p.is("|") {
+			return foldRight(kPipe, "", parts), nil
+		}
+		if err := p.next(); err != nil {
+			return nil, err
+		}
 	}
-	if p.is("label") {
-		return nil, unsupported("label")
+}
+
+func foldRight(k kind, op string, parts []*node) *node {
+	n := parts[len(parts)-1]
+	for i := len(parts) - 2; i >= 0; i-- {
+		n = &node{kind: k, op: op, a: parts[i], b: n}
 	}
-	l, err := p.comma()
-	if err != nil {
-		return nil, err
-	}
-	if p.is("as") {
-		return nil, unsupported("variable binding (as $x)")
-	}
-	if !p.is("|") {
-		return l, nil
-	}
-	if err := p.next(); err != nil {
-		return nil, err
-	}
-	if err := p.enter(); err != nil {
-		return nil, err
-	}
-	r, err := p.pipe()
-	p.depth--
-	if err != nil {
-		return nil, err
-	}
-	return &node{kind: kPipe, a: l, b: r}, nil
+	return n
 }
 
 func (p *parser) comma() (*node, error) {
@@ -295,18 +296,23 @@ func (p *parser) binary(level int) (*node, error) {
 		if err := p.next(); err != nil {
 			return nil, err
 		}
-		var r *node
-		if op == "//" { // right-associative
-			if err := p.enter(); err != nil {
-				return nil, err
-			}
-			r, err = p.binary(level)
-			p.depth--
-		} else {
-			r, err = p.binary(level + 1)
-		}
+		r, err := p.binary(level + 1)
 		if err != nil {
 			return nil, err
+		}
+		if op == "//" { // right-associative: a // b // c is a // (b // c)
+			parts := []*node{l, r}
+			for p.is("//") {
+				if err := p.next(); err != nil {
+					return nil, err
+				}
+				if r, err = p.binary(level + 1); err != nil {
+					return nil, err
+				}
+				parts = append(parts, r)
+			}
+			l = foldRight(kAlt, op, parts)
+			continue
 		}
 		n := &node{op: op, a: l, b: r}
 		switch {

@@ -51,8 +51,8 @@ func TestUnsupported(t *testing.T) {
 
 // Nesting is capped: the parser recurses on it.
 func TestDepthCap(t *testing.T) {
-	for _, open := range []string{"(", "[", "{a:", "-", `"\(`, "if . then ", ".[", "1 // "} {
-		close := map[string]string{"(": ")", "[": "]", "{a:": "}", "-": "", `"\(`: `)"`, "if . then ": " end", ".[": "]", "1 // ": ""}[open]
+	for _, open := range []string{"(", "[", "{a:", "-", `"\(`, "if . then ", ".[", "if . then 1 elif . then "} {
+		close := map[string]string{"(": ")", "[": "]", "{a:": "}", "-": "", `"\(`: `)"`, "if . then ": " end", ".[": "]", "if . then 1 elif . then ": " end"}[open]
 		ok := strings.Repeat(open, 50) + "1" + strings.Repeat(close, 50)
 		if _, err := Compile(ok); err != nil {
 			t.Errorf("50 levels of %s: %v", open, err)
@@ -61,6 +61,26 @@ func TestDepthCap(t *testing.T) {
 		_, err := Compile(deep)
 		if err == nil || !strings.Contains(err.Error(), "nests deeper than 200") {
 			t.Errorf("100000 levels of %s: %.200v", open, err)
+		}
+	}
+}
+
+// Chains are not nesting: a long one compiles and runs.
+func TestLongChains(t *testing.T) {
+	for expr, want := range map[string]string{
+		strings.Repeat(".a | ", 5000) + "length":       "0\n",
+		strings.Repeat("null // ", 5000) + "1":         "1\n",
+		strings.Repeat("1 + ", 5000) + "1":            "5001\n",
+		"[" + strings.Repeat("1, ", 5000) + "1] | add": "5001\n",
+	} {
+		p, err := Compile(expr)
+		if err != nil {
+			t.Errorf("%.40s...: %v", expr, err)
+			continue
+		}
+		var b bytes.Buffer
+		if err := p.Write(context.Background(), &b, nil); err != nil || b.String() != want {
+			t.Errorf("%.40s...: %q, %v; want %q", expr, b.String(), err, want)
 		}
 	}
 }

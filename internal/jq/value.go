@@ -232,11 +232,11 @@ func arith(op byte, l, r any) (any, error) {
 	}
 	switch op {
 	case '+':
-		if l == nil {
-			return r, nil
+		if l == nil { // null + x is x (a number parsed, as gojq)
+			return num(r), nil
 		}
 		if r == nil {
-			return l, nil
+			return num(l), nil
 		}
 		switch l := l.(type) {
 		case string:
