@@ -70,7 +70,7 @@ func TestLongChains(t *testing.T) {
 	for expr, want := range map[string]string{
 		strings.Repeat(".a | ", 5000) + "length":       "0\n",
 		strings.Repeat("null // ", 5000) + "1":         "1\n",
-		strings.Repeat("1 + ", 5000) + "1":            "5001\n",
+		strings.Repeat("1 + ", 5000) + "1":             "5001\n",
 		"[" + strings.Repeat("1, ", 5000) + "1] | add": "5001\n",
 	} {
 		p, err := Compile(expr)
