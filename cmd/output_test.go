@@ -41,7 +41,7 @@ func TestJQErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"scopes", "--jq", ".[0] |"}, `zauth scopes: --jq ".[0] |": unexpected EOF`},
-		{[]string{"scopes", "--jq", ".[0].provider.x"}, `zauth scopes: --jq ".[0].provider.x": expected an object but got: string ("…")`},
+		{[]string{"scopes", "--jq", ".[0].provider.x"}, `zauth scopes: --jq ".[0].provider.x": cannot index string with "x"`},
 		{[]string{"scopes", "--json=false", "--jq", "."}, "zauth scopes: give --jq or --json=false, not both"},
 		{[]string{"token", "ziina", "--format", "raw", "--jq", "."}, "zauth token: give --jq or --format=raw, not both"},
 	} {

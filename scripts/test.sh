@@ -26,7 +26,8 @@ for target in \
   ./internal/provider:FuzzParseScopes \
   ./internal/oauth:FuzzParseTokenResponse \
   ./internal/loopback:FuzzParseCallback \
-  ./internal/loopback:FuzzPastedURL; do
+  ./internal/loopback:FuzzPastedURL \
+  ./internal/jq:FuzzCompileAndRun; do
   pkg=${target%%:*} name=${target#*:}
   start=$SECONDS
   say "[1/2] fuzzing $name in $pkg for $fuzztime (after compiling it with coverage instrumentation)…"

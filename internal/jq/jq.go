@@ -1,5 +1,8 @@
-// Package jq runs a jq program over zauth's JSON output (--jq), so scripts
-// can pick fields without installing jq. The language is gojq's.
+// Package jq runs a jq expression over zauth's JSON output (--jq), so
+// scripts can pick fields without installing jq. It implements the part
+// of the jq language that command-line filters use (see docs/scripting.md)
+// and refuses the rest at Compile with an error that names it; output
+// matches jq's (gojq's) for what it implements.
 package jq
 
 import (
@@ -9,9 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-
-	"github.com/itchyny/gojq"
 )
 
 // Error is a fault of the expression: it does not compile, or fails on
@@ -27,27 +29,29 @@ func (e *Error) Unwrap() error { return e.Err }
 // Program is a compiled jq expression.
 type Program struct {
 	Expr string
-	code *gojq.Code
+	root *node
 }
 
-// Compile parses and compiles expr. The environment ($ENV, env) stays
-// empty: output filters have no business reading secrets from it.
-func Compile(expr string) (*Program, error) {
-	q, err := gojq.Parse(expr)
+// Compile parses expr. There are no variables, so nothing can read the
+// environment ($ENV, env): output filters have no business reading secrets.
+func Compile(expr string) (prog *Program, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a last guard: a bug must not crash zauth
+			prog, err = nil, &Error{expr, fmt.Errorf("internal error: %v", r)}
+		}
+	}()
+	root, err := parse(expr)
 	if err != nil {
 		return nil, &Error{expr, err}
 	}
-	code, err := gojq.Compile(q)
-	if err != nil {
-		return nil, &Error{expr, err}
-	}
-	return &Program{Expr: expr, code: code}, nil
+	return &Program{Expr: expr, root: root}, nil
 }
 
 // Write runs the program on v's JSON form and writes each result on its
-// own line: strings raw (like jq -r), anything else as compact JSON.
-// Results are written as they come, as jq does; halt stops quietly.
-func (p *Program) Write(ctx context.Context, w io.Writer, v any) error {
+// own line: strings raw (like jq -r), anything else as compact JSON with
+// sorted keys. Results are written as they come, as jq does; halt stops
+// quietly.
+func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -58,73 +62,54 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) error {
 	if err := dec.Decode(&in); err != nil {
 		return err
 	}
-	iter := p.code.RunWithContext(ctx, in)
-	for {
-		out, ok := iter.Next()
-		if !ok {
-			return nil
+	var writeErr error
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{p.Expr, fmt.Errorf("internal error: %v", r)}
 		}
-		if err, isErr := out.(error); isErr {
-			var halt *gojq.HaltError
-			if errors.As(err, &halt) && halt.Value() == nil {
-				return nil // `halt`: stop, successfully
-			}
-			return &Error{p.Expr, errors.New(p.withoutValues(err))}
+	}()
+	e := &env{ctx: ctx}
+	var line []byte
+	err = e.eval(p.root, in, func(x any) error {
+		line = line[:0]
+		if s, ok := x.(string); ok {
+			line = append(line, s...)
+		} else {
+			line = encode(line, x)
 		}
-		var line []byte
-		if s, isStr := out.(string); isStr {
-			line = []byte(s)
-		} else if line, err = gojq.Marshal(out); err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
-			return err
-		}
+		_, writeErr = w.Write(append(line, '\n'))
+		return writeErr
+	})
+	switch {
+	case err == nil, err == errHalt:
+		return nil
+	case err == writeErr:
+		return err
+	case catchable(err):
+		return &Error{p.Expr, errors.New(p.withoutValues(err))}
 	}
+	return err // cancelled
 }
 
 // withoutValues is a run-time error's message with the document's values
-// taken out: gojq quotes the values an operation failed on, and the
-// document may hold an access token, while stderr ends up in CI logs.
-// Strings the expression itself contains stay, as do numbers, so the
-// message still says what went wrong where.
+// left out: the document may hold an access token, and stderr ends up in
+// CI logs. Faults name types, not values; the key a fault names is shown
+// only when the expression itself has it.
 func (p *Program) withoutValues(err error) string {
-	var ve gojq.ValueError // error(v), halt_error: the message is v
-	if errors.As(err, &ve) {
-		if s, ok := ve.Value().(string); ok && strings.Contains(p.Expr, s) {
+	switch err := err.(type) {
+	case *userErr:
+		if s, ok := err.v.(string); ok && strings.Contains(p.Expr, s) {
 			return "error: " + s
 		}
 		return "error(…) raised with a value from the output (not shown)"
+	case *runErr:
+		if err.key == "" {
+			return err.msg
+		}
+		if strings.Contains(p.Expr, err.key) {
+			return err.msg + strconv.Quote(err.key)
+		}
+		return err.msg + `"…"`
 	}
-	msg := err.Error()
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(msg, '"')
-		if i < 0 {
-			b.WriteString(msg)
-			return b.String()
-		}
-		b.WriteString(msg[:i+1])
-		// The string runs to the next unescaped quote; a preview cut off
-		// inside an array or object may leave it open: then to the end.
-		end := len(msg)
-		for j := i + 1; j < len(msg); j++ {
-			if msg[j] == '\\' {
-				j++
-			} else if msg[j] == '"' {
-				end = j
-				break
-			}
-		}
-		if content := msg[i+1 : end]; content != "" && strings.Contains(p.Expr, content) {
-			b.WriteString(content)
-		} else {
-			b.WriteString("…")
-		}
-		b.WriteString(`"`)
-		if end == len(msg) {
-			return b.String()
-		}
-		msg = msg[end+1:]
-	}
+	return err.Error()
 }

@@ -58,15 +58,13 @@ func TestErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "string") {
 		t.Errorf("indexing a string: err %v", err)
 	}
-	// The environment is not reachable from an output filter.
+	// The environment is not reachable from an output filter: $ENV and
+	// env do not compile.
 	t.Setenv("ZAUTH_ZIINA_CLIENT_SECRET", "s3cret")
-	p, err = Compile(`$ENV.ZAUTH_ZIINA_CLIENT_SECRET, env.ZAUTH_ZIINA_CLIENT_SECRET`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Reset()
-	if err := p.Write(context.Background(), &b, nil); err != nil || strings.Contains(b.String(), "s3cret") {
-		t.Errorf("environment leaked: %q, %v", b.String(), err)
+	for _, expr := range []string{`$ENV.ZAUTH_ZIINA_CLIENT_SECRET`, `env.ZAUTH_ZIINA_CLIENT_SECRET`} {
+		if _, err := Compile(expr); err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: compiled, or leaked: %v", expr, err)
+		}
 	}
 }
 
@@ -90,16 +88,21 @@ func TestErrorsShowNoValues(t *testing.T) {
 	const token = "s3cr3t-T0KEN-abcdefghijklmnopqrstuvwxyz"
 	doc := map[string]any{"access_token": token, "scopes": []string{"a"}, "n": 1}
 	for _, tc := range []struct{ expr, want string }{
-		{".access_token.x", `expected an object but got: string ("…")`},
+		{".access_token.x", `cannot index string with "x"`},
+		{`.scopes[.access_token]`, `cannot index array with "…"`},
+		{`.n | .[.]`, `cannot index number with number`},
 		{".access_token | error", "error(…) raised with a value from the output"},
-		{`.access_token | halt_error`, "error(…) raised with a value from the output"},
-		{". - 1", `cannot subtract: object ({"…"`},
+		{`.scopes | error(.[0])`, "error(…) raised with a value from the output"},
+		{". - 1", `cannot subtract object and number`},
 		{".access_token | tonumber", "tonumber cannot be applied to"},
-		{`.n + "zz"`, `cannot add: number (1) and string ("zz")`}, // the user's own string stays
+		{`.n + "zz"`, `cannot add number and string`},
 		{`error("no such field")`, "error: no such field"},
-		{`.access_token | test("(")`, "test"},
-		{`.access_token * 1000000000`, "repeat string result too large"},
-		{`.access_token as $t | [] | has($t)`, "has"},
+		{`.access_token | test("(")`, "test: invalid regular expression: missing closing )"},
+		{`.access_token | test(. + "(")`, "test: invalid regular expression"},
+		{`.access_token * 1000000000`, "string repetition is not supported"},
+		{`.scopes | has(.[0])`, "has(string) cannot be applied to array"},
+		{`{(.access_token): 1} | keys[0] | ltrimstr(1)`, "ltrimstr(number) cannot be applied to string"},
+		{`.access_token | tonumber`, "tonumber cannot be applied to a string that is not a number"},
 	} {
 		p, err := Compile(tc.expr)
 		if err != nil {
