@@ -46,6 +46,12 @@ for target in linux_amd64_v1 linux_arm64_v8.0 darwin_amd64_v1 darwin_arm64_v8.0 
   fi
 done
 
+# The size budget, on the release build itself (stripped, trimmed paths):
+# a change that grows it past the budget fails here, not in a release.
+size=$(stat -c %s dist/zauth_linux_amd64_v1/zauth)
+[ "$size" -le 12000000 ] || fail "the linux/amd64 binary is $size bytes, over the 12,000,000-byte budget (see the README's Performance section)"
+echo "release-check: linux/amd64 binary $size bytes (budget 12,000,000)"
+
 snap=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' dist/metadata.json)
 [ -n "$snap" ] || fail "no version in dist/metadata.json"
 arch=$(go env GOARCH)
