@@ -5,9 +5,9 @@ import (
 )
 
 // fastGet reads an item the way go-keyring stores it (attributes "service"
-// and "username") in three Secret Service calls instead of go-keyring's
-// seven: `zauth token` runs once per API call in scripts, and the keychain
-// read is most of its cost. It reports ok=false whenever the answer is not
+// and "username") in three Secret Service calls, sent in two round trips,
+// instead of go-keyring's seven: `zauth token` runs once per API call in
+// scripts, and the keychain read is most of its cost. It reports ok=false whenever the answer is not
 // plain (item locked, unexpected reply), and the caller then asks go-keyring,
 // which knows how to unlock and prompt.
 func fastGet(service, key string) (value string, found, ok bool) {
@@ -16,8 +16,13 @@ func fastGet(service, key string) (value string, found, ok bool) {
 		return "", false, false
 	}
 	defer ss.Close()
-	unlocked, locked, err := ss.search(map[string]string{"service": service, "username": key})
-	if err != nil {
+	// The search and the session are asked for at once: one round trip
+	// to the keyring instead of two (a session nobody uses ends with the
+	// connection).
+	search := ss.send("Service.SearchItems", map[string]string{"service": service, "username": key})
+	open := ss.send("Service.OpenSession", "plain", dbus.MakeVariant(""))
+	var unlocked, locked []dbus.ObjectPath
+	if ss.wait(search, &unlocked, &locked) != nil {
 		return "", false, false
 	}
 	if len(unlocked) == 0 {
@@ -26,7 +31,7 @@ func fastGet(service, key string) (value string, found, ok bool) {
 	}
 	var session dbus.ObjectPath
 	var ignored dbus.Variant
-	if ss.svc.Call(secretsIface+"Service.OpenSession", 0, "plain", dbus.MakeVariant("")).Store(&ignored, &session) != nil {
+	if ss.wait(open, &ignored, &session) != nil {
 		return "", false, false
 	}
 	var secrets map[dbus.ObjectPath]struct {
@@ -35,7 +40,7 @@ func fastGet(service, key string) (value string, found, ok bool) {
 		Value       []byte
 		ContentType string
 	}
-	if ss.svc.Call(secretsIface+"Service.GetSecrets", 0, unlocked[:1], session).Store(&secrets) != nil {
+	if ss.wait(ss.send("Service.GetSecrets", unlocked[:1], session), &secrets) != nil {
 		return "", false, false
 	}
 	s, exists := secrets[unlocked[0]]

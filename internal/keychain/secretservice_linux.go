@@ -8,8 +8,9 @@ import (
 // two things zauth asks it directly rather than through go-keyring: the
 // fast read of `zauth token` and the listing of keys. Close it when done.
 type secretService struct {
-	conn *dbus.Conn
-	svc  dbus.BusObject
+	conn  *dbus.Conn
+	svc   dbus.BusObject
+	hello *dbus.Call
 }
 
 const (
@@ -18,7 +19,9 @@ const (
 )
 
 // openSecretService connects to the session bus (a private connection:
-// the shared one would stay open for the life of the process).
+// the shared one would stay open for the life of the process). The bus's
+// Hello is sent but not waited for: calls sent after it are queued behind
+// it by the bus, so the first round trips overlap (see wait).
 func openSecretService() (*secretService, error) {
 	conn, err := dbus.SessionBusPrivate()
 	if err != nil {
@@ -28,18 +31,35 @@ func openSecretService() (*secretService, error) {
 		conn.Close()
 		return nil, err
 	}
-	if err := conn.Hello(); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	return &secretService{conn, conn.Object(secretsDest, "/org/freedesktop/secrets")}, nil
+	hello := conn.BusObject().Go("org.freedesktop.DBus.Hello", 0, nil)
+	return &secretService{conn, conn.Object(secretsDest, "/org/freedesktop/secrets"), hello}, nil
 }
 
 func (s *secretService) Close() { s.conn.Close() }
 
+// send sends a call to the Secret Service without waiting for the answer.
+func (s *secretService) send(method string, args ...any) *dbus.Call {
+	return s.svc.Go(secretsIface+method, 0, nil, args...)
+}
+
+// wait waits for the Hello (the first time), then for call, and stores
+// its answer in out. Each call is waited for once: its Done channel
+// delivers one value.
+func (s *secretService) wait(call *dbus.Call, out ...any) error {
+	if s.hello != nil {
+		<-s.hello.Done
+		if err := s.hello.Err; err != nil {
+			return err
+		}
+		s.hello = nil
+	}
+	<-call.Done
+	return call.Store(out...)
+}
+
 // search finds the items with the attributes, the way go-keyring stores
 // them: "service" and, for one item, "username" (the key).
 func (s *secretService) search(attrs map[string]string) (unlocked, locked []dbus.ObjectPath, err error) {
-	err = s.svc.Call(secretsIface+"Service.SearchItems", 0, attrs).Store(&unlocked, &locked)
+	err = s.wait(s.send("Service.SearchItems", attrs), &unlocked, &locked)
 	return unlocked, locked, err
 }
