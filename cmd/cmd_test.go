@@ -104,6 +104,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"api", "ziina"}, "zauth api: name a path, for example `zauth api ziina /account`"},
 		{[]string{"status", "x"}, `zauth status: takes no arguments, but got "x"`},
 		{[]string{"refresh", "ziina", "zbd"}, `zauth refresh: unexpected argument "zbd"`},
+		// After --, arguments are still this command's (exec aside).
+		{[]string{"status", "--", "x"}, `zauth status: takes no arguments, but got "x"`},
+		{[]string{"inspect", "--", "ziina", "zbd"}, `zauth inspect: unexpected argument "zbd"`},
+		{[]string{"token", "ziina", "--", "x"}, `zauth token: unexpected argument "x"`},
+		{[]string{"scopes", "zbd", "ziina"}, `zauth scopes: unexpected argument "ziina"`},
 		{[]string{"login", "ziina", "--bogus"}, "zauth login: unknown flag: --bogus"},
 		{[]string{"token", "ziina", "--min-ttl", "soon"}, `zauth token: invalid argument "soon" for "--min-ttl"`},
 		{[]string{"exec", "ziina", "sh", "-c", "true"}, "put the command to run after `--`"},

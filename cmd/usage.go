@@ -81,8 +81,9 @@ func friendlyArgs(c *cobra.Command) {
 			return nil
 		}
 		names, most := useArgs(c)
+		all := args
 		if dash := c.ArgsLenAtDash(); dash >= 0 {
-			args = args[:dash] // what follows -- belongs to another program
+			args = args[:dash] // what follows -- may belong to another program (exec)
 		}
 		switch {
 		case len(args) < len(names):
@@ -91,10 +92,12 @@ func friendlyArgs(c *cobra.Command) {
 				missing[i] = "a " + strings.Trim(n, "<>")
 			}
 			return usageError(c, "name "+strings.Join(missing, " and "))
+		case len(all) == 0: // not reached: a check fails with no arguments only for missing ones
+			return usageError(c, "wrong number of arguments")
 		case most == 0:
-			return usageError(c, fmt.Sprintf("takes no arguments, but got %q", args[0]))
+			return usageError(c, fmt.Sprintf("takes no arguments, but got %q", all[0]))
 		default:
-			return usageError(c, fmt.Sprintf("unexpected argument %q", args[min(most, len(args)-1)]))
+			return usageError(c, fmt.Sprintf("unexpected argument %q", all[min(most, len(all)-1)]))
 		}
 	}
 }
