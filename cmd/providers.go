@@ -155,10 +155,14 @@ func runProvidersAdd(ctx context.Context, opts *providersAddOptions) error {
 	if opts.DisplayName != "" {
 		def["display_name"] = opts.DisplayName
 	}
-	// Checked before anything is written: a definition zauth could
-	// not use is not saved.
-	if _, err := provider.FromDefinition(name, def); err != nil {
-		return exitcode.New(exitcode.Provider, err)
+	// Checked before anything is written, as loading it would check it:
+	// a definition zauth could not use is not saved.
+	p, err := provider.FromDefinition(name, def)
+	if err == nil {
+		err = p.Validate()
+	}
+	if err != nil {
+		return exitcode.New(exitcode.Provider, fmt.Errorf("%s: %w", m.DiscoveryURL, err))
 	}
 	block, err := yaml.Marshal(map[string]any{"providers": map[string]any{name: def}})
 	if err != nil {
@@ -179,8 +183,7 @@ func runProvidersAdd(ctx context.Context, opts *providersAddOptions) error {
 	if err := cfg.WriteProvider(name, def); err != nil {
 		return err
 	}
-	p, err := cfg.Provider(name)
-	if err != nil {
+	if p, err = cfg.Provider(name); err != nil {
 		return err
 	}
 	revocation := ""

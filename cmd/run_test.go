@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,6 +175,41 @@ func TestRunProvidersAddDefaults(t *testing.T) {
 	p, err := f.app("", nil, nil).Provider("acme")
 	if err != nil || !p.ConsentForOffline {
 		t.Errorf("read back: %+v %v", p, err)
+	}
+}
+
+// TestRunProvidersAddRefusesBadEndpoints: a discovery document whose
+// endpoints zauth would refuse when loading the provider (a fragment, an
+// authorization endpoint in plain http on another host) is not written.
+func TestRunProvidersAddRefusesBadEndpoints(t *testing.T) {
+	for name, endpoints := range map[string][2]string{
+		"fragment":   {"/auth#frag", "/token"},
+		"plain http": {"http://auth.example.test/auth", "/token"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				abs := func(e string) string {
+					if strings.HasPrefix(e, "/") {
+						return srv.URL + e
+					}
+					return e
+				}
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"response_types_supported":["code"],"code_challenge_methods_supported":["S256"]}`,
+					srv.URL, abs(endpoints[0]), abs(endpoints[1]))
+			}))
+			defer srv.Close()
+			f := newFixture(t, emulator.Generic)
+			app, _, errb := f.runApp("")
+			err := runProvidersAdd(context.Background(), &providersAddOptions{App: app, Name: "acme", Issuer: srv.URL})
+			if exitCode(err) != exitcode.Provider {
+				t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exitcode.Provider, errb)
+			}
+			if b, _ := os.ReadFile(paths.ConfigFile()); strings.Contains(string(b), "acme") {
+				t.Errorf("written:\n%s", b)
+			}
+		})
 	}
 }
 
