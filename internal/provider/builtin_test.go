@@ -35,4 +35,10 @@ func TestBuiltinGenerated(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("builtin_gen.go has %d providers, builtin.yaml %d; run `go generate ./...`", len(got), len(want))
 	}
+	// Lookup hands out values of their own: changing one changes no other.
+	a, _ := Lookup("zbd")
+	a.IdentityPaths[0], a.Account.Fields[0], a.Scopes[0].Covers[0] = "x", "x", "x"
+	if b, _ := Lookup("zbd"); !reflect.DeepEqual(b, want["zbd"]) {
+		t.Errorf("a change to one Lookup result shows in the next: %+v", b)
+	}
 }

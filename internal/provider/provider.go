@@ -284,21 +284,18 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Lookup returns a copy of the built-in provider called name.
+// Lookup returns the built-in provider called name: a value of its own,
+// slices and pointers included, which the caller may change.
 func Lookup(name string) (*Provider, bool) {
-	p, ok := builtins()[strings.ToLower(name)]
-	if !ok {
-		return nil, false
-	}
-	c := *p
-	c.Scopes = append([]Scope(nil), p.Scopes...)
-	return &c, true
+	p, ok := builtinProviders()[strings.ToLower(name)]
+	return p, ok
 }
 
 // Names lists the built-in providers, sorted.
 func Names() []string {
-	names := make([]string, 0, len(builtins()))
-	for n := range builtins() {
+	b := builtinProviders()
+	names := make([]string, 0, len(b))
+	for n := range b {
 		names = append(names, n)
 	}
 	sort.Strings(names)

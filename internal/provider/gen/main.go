@@ -3,6 +3,8 @@
 // config-file definitions) so that no zauth command parses YAML or JSON
 // for them at run time; that parse was most of `zauth token`'s own work.
 // Run by `go generate ./...`; TestBuiltinGenerated fails when it is stale.
+// It compiles against the package it generates for: if builtin_gen.go is
+// lost, restore it from version control before generating.
 package main
 
 import (
