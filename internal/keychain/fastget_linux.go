@@ -5,7 +5,7 @@ import (
 )
 
 // fastGet reads an item the way go-keyring stores it (attributes "service"
-// and "username") in three Secret Service calls, sent in two round trips,
+// and "username") in three Secret Service calls, two of them sent together,
 // instead of go-keyring's seven: `zauth token` runs once per API call in
 // scripts, and the keychain read is most of its cost. It reports ok=false whenever the answer is not
 // plain (item locked, unexpected reply), and the caller then asks go-keyring,

@@ -8,9 +8,8 @@ import (
 // two things zauth asks it directly rather than through go-keyring: the
 // fast read of `zauth token` and the listing of keys. Close it when done.
 type secretService struct {
-	conn  *dbus.Conn
-	svc   dbus.BusObject
-	hello *dbus.Call
+	conn *dbus.Conn
+	svc  dbus.BusObject
 }
 
 const (
@@ -19,9 +18,10 @@ const (
 )
 
 // openSecretService connects to the session bus (a private connection:
-// the shared one would stay open for the life of the process). The bus's
-// Hello is sent but not waited for: calls sent after it are queued behind
-// it by the bus, so the first round trips overlap (see wait).
+// the shared one would stay open for the life of the process). Hello is
+// waited for: gnome-keyring answered a call sent right behind it, before
+// it had seen the new connection, with "Method SearchItems is not
+// implemented" now and then.
 func openSecretService() (*secretService, error) {
 	conn, err := dbus.SessionBusPrivate()
 	if err != nil {
@@ -31,8 +31,11 @@ func openSecretService() (*secretService, error) {
 		conn.Close()
 		return nil, err
 	}
-	hello := conn.BusObject().Go("org.freedesktop.DBus.Hello", 0, nil)
-	return &secretService{conn, conn.Object(secretsDest, "/org/freedesktop/secrets"), hello}, nil
+	if err := conn.Hello(); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &secretService{conn, conn.Object(secretsDest, "/org/freedesktop/secrets")}, nil
 }
 
 func (s *secretService) Close() { s.conn.Close() }
@@ -42,17 +45,9 @@ func (s *secretService) send(method string, args ...any) *dbus.Call {
 	return s.svc.Go(secretsIface+method, 0, nil, args...)
 }
 
-// wait waits for the Hello (the first time), then for call, and stores
-// its answer in out. Each call is waited for once: its Done channel
-// delivers one value.
+// wait waits for call and stores its answer in out. Each call is waited
+// for once: its Done channel delivers one value.
 func (s *secretService) wait(call *dbus.Call, out ...any) error {
-	if s.hello != nil {
-		<-s.hello.Done
-		if err := s.hello.Err; err != nil {
-			return err
-		}
-		s.hello = nil
-	}
 	<-call.Done
 	return call.Store(out...)
 }
