@@ -98,7 +98,7 @@ func (e *env) call0(name string, v any, f *node) (any, error) {
 	case "keys":
 		return keys(v)
 	case "tostring":
-		return tostring(v), nil
+		return tostring(v)
 	case "tonumber":
 		return tonumber(v)
 	case "type":
@@ -172,7 +172,7 @@ func (e *env) call1(name string, v, x any) (any, error) {
 	case "rtrimstr":
 		return strings.TrimSuffix(s, t), nil
 	case "split":
-		return splitString(s, t), nil
+		return splitString(s, t)
 	}
 	re, err := e.regexp(t)
 	if err != nil {
@@ -185,7 +185,7 @@ func (e *env) call1(name string, v, x any) (any, error) {
 func (e *env) mapValues(v any, f *node) (any, error) {
 	out := []any{}
 	err := iterate(v, func(x any) error {
-		return e.eval(f, x, func(y any) error { out = append(out, y); return nil })
+		return e.eval(f, x, func(y any) (err error) { out, err = push(out, y); return err })
 	})
 	return out, err
 }
@@ -287,22 +287,26 @@ func join(v, sep any) (any, error) {
 	}
 	var b strings.Builder
 	for i, x := range xs {
+		s := ""
 		if i > 0 && sep != nil {
-			s, ok := sep.(string)
-			if !ok {
+			var ok bool
+			if s, ok = sep.(string); !ok {
 				return nil, errorf("join(%s) cannot be applied to %s", typeOf(sep), typeOf(v))
 			}
-			b.WriteString(s)
 		}
 		switch x := x.(type) {
 		case nil:
 		case string:
-			b.WriteString(x)
+			s += x
 		case []any, map[string]any:
 			return nil, errorf("cannot join %s", typeOf(x))
 		default: // number or boolean
-			b.Write(encode(nil, x))
+			s = string(encode([]byte(s), x))
 		}
+		if b.Len()+len(s) > maxString {
+			return nil, errTooLarge
+		}
+		b.WriteString(s)
 	}
 	return b.String(), nil
 }
@@ -323,12 +327,18 @@ func add(xs []any) (any, error) {
 		switch x := x.(type) {
 		case string:
 			if building == 's' || acc == nil && building == 0 {
+				if sb.Len()+len(x) > maxString {
+					return nil, errTooLarge
+				}
 				sb.WriteString(x)
 				building = 's'
 				continue
 			}
 		case []any:
 			if building == 'a' || acc == nil && building == 0 {
+				if len(arr)+len(x) > maxArray {
+					return nil, errTooLarge
+				}
 				arr = append(arr, x...)
 				building = 'a'
 				continue

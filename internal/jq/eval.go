@@ -154,7 +154,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 	case kArray:
 		a := []any{}
 		if n.a != nil {
-			if err := e.eval(n.a, v, func(x any) error { a = append(a, x); return nil }); err != nil {
+			if err := e.eval(n.a, v, func(x any) (err error) { a, err = push(a, x); return err }); err != nil {
 				return err
 			}
 		}
@@ -172,7 +172,13 @@ func (e *env) eval(n *node, v any, out emit) error {
 			return out(v)
 		})
 	case kToString:
-		return e.eval(n.a, v, func(x any) error { return out(tostring(x)) })
+		return e.eval(n.a, v, func(x any) error {
+			s, err := tostring(x)
+			if err != nil {
+				return err
+			}
+			return out(s)
+		})
 	case kCall:
 		return e.call(n, v, out)
 	}

@@ -75,7 +75,9 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 		if s, ok := x.(string); ok {
 			line = append(line, s...)
 		} else {
-			line = encode(line, x)
+			if line = encode(line, x); len(line) > maxString {
+				return errTooLarge
+			}
 		}
 		_, writeErr = w.Write(append(line, '\n'))
 		return writeErr
@@ -85,6 +87,8 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 		return nil
 	case err == writeErr:
 		return err
+	case err == errTooLarge:
+		return &Error{p.Expr, err}
 	case catchable(err):
 		return &Error{p.Expr, errors.New(p.withoutValues(err))}
 	}
