@@ -28,8 +28,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Program is a compiled jq expression.
 type Program struct {
-	Expr string
-	root *node
+	Expr   string
+	root   *node
+	caught func(error) // see env
 }
 
 // Compile parses expr. There are no variables, so nothing can read the
@@ -68,7 +69,7 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 			err = &Error{p.Expr, fmt.Errorf("internal error: %v", r)}
 		}
 	}()
-	e := &env{ctx: ctx}
+	e := &env{ctx: ctx, caught: p.caught}
 	var line []byte
 	err = e.eval(p.root, in, func(x any) error {
 		line = line[:0]
