@@ -2,7 +2,8 @@
 // scripts can pick fields without installing jq. It implements the part
 // of the jq language that command-line filters use (see docs/scripting.md)
 // and refuses the rest at Compile with an error that names it; output
-// matches jq's (gojq's) for what it implements.
+// matches jq's for what it implements (and gojq's, the tests' reference,
+// but for the differences listed at FuzzCompileAndRun).
 package jq
 
 import (

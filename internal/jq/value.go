@@ -27,7 +27,7 @@ const (
 
 // errTooLarge is a result over the caps. try does not catch it: it is a
 // limit of zauth, not a fault of the value.
-var errTooLarge = errors.New("result too large: --jq builds no string over 64 MiB and no array over 8M elements")
+var errTooLarge = errors.New("result too large: zauth builds no string over 64 MiB and no array over 8M elements")
 
 // push is append(a, x) within maxArray.
 func push(a []any, x any) ([]any, error) {
