@@ -3,6 +3,7 @@ package jq
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"regexp"
 	"regexp/syntax"
@@ -97,7 +98,7 @@ func (e *env) call0(name string, v any, f *node) (any, error) {
 	case "keys":
 		return keys(v)
 	case "tostring":
-		return tostring(v), nil
+		return tostring(v)
 	case "tonumber":
 		return tonumber(v)
 	case "type":
@@ -171,7 +172,7 @@ func (e *env) call1(name string, v, x any) (any, error) {
 	case "rtrimstr":
 		return strings.TrimSuffix(s, t), nil
 	case "split":
-		return splitString(s, t), nil
+		return splitString(s, t)
 	}
 	re, err := e.regexp(t)
 	if err != nil {
@@ -184,7 +185,7 @@ func (e *env) call1(name string, v, x any) (any, error) {
 func (e *env) mapValues(v any, f *node) (any, error) {
 	out := []any{}
 	err := iterate(v, func(x any) error {
-		return e.eval(f, x, func(y any) error { out = append(out, y); return nil })
+		return e.eval(f, x, func(y any) (err error) { out, err = push(out, y); return err })
 	})
 	return out, err
 }
@@ -277,54 +278,104 @@ func has(v, k any) (any, error) {
 	return nil, errorf("has(%s) cannot be applied to %s", typeOf(k), typeOf(v))
 }
 
-// join is add over the elements with sep between them, numbers and
-// booleans as JSON, as gojq.
+// join builds one string: null as "", numbers and booleans as JSON, as
+// jq 1.6+ and gojq; the separator goes between elements (null is none).
 func join(v, sep any) (any, error) {
 	xs, err := elements(v)
 	if err != nil {
 		return nil, errorf("join cannot be applied to %s", typeOf(v))
 	}
-	if len(xs) == 0 {
-		return "", nil
-	}
-	parts := make([]any, 0, 2*len(xs))
+	var b strings.Builder
 	for i, x := range xs {
-		if i == 0 {
-			parts = append(parts, "")
-		} else {
-			parts = append(parts, sep)
+		s := ""
+		if i > 0 && sep != nil {
+			var ok bool
+			if s, ok = sep.(string); !ok {
+				return nil, errorf("join(%s) cannot be applied to %s", typeOf(sep), typeOf(v))
+			}
 		}
-		if _, ok := x.(bool); ok || isNumber(x) {
-			x = tostring(x)
+		switch x := x.(type) {
+		case nil:
+		case string:
+			s += x
+		case []any, map[string]any:
+			return nil, errorf("cannot join %s", typeOf(x))
+		default: // number or boolean
+			s = string(encode([]byte(s), x))
 		}
-		parts = append(parts, x)
+		if b.Len()+len(s) > maxString {
+			return nil, errTooLarge
+		}
+		b.WriteString(s)
 	}
-	return add(parts)
+	return b.String(), nil
 }
 
+// add is the elements' sum, as a chain of + would make it, but in time
+// linear in the result: a string, array or object is built in one
+// private copy instead of being copied again at every step.
 func add(xs []any) (any, error) {
 	var acc any
 	var sb strings.Builder
-	building := false // acc is the string in sb
+	var arr []any
+	var obj map[string]any
+	building := byte(0) // 's', 'a' or 'o': acc is in sb, arr or obj
 	for _, x := range xs {
-		if s, ok := x.(string); ok && (building || acc == nil) {
-			sb.WriteString(s)
-			building = true
+		if x == nil && building != 0 { // s + null is s
 			continue
 		}
-		if building {
-			acc, building = sb.String(), false
-			sb.Reset()
+		switch x := x.(type) {
+		case string:
+			if building == 's' || acc == nil && building == 0 {
+				if sb.Len()+len(x) > maxString {
+					return nil, errTooLarge
+				}
+				sb.WriteString(x)
+				building = 's'
+				continue
+			}
+		case []any:
+			if building == 'a' || acc == nil && building == 0 {
+				if len(arr)+len(x) > maxArray {
+					return nil, errTooLarge
+				}
+				arr = append(arr, x...)
+				building = 'a'
+				continue
+			}
+		case map[string]any:
+			if building == 'o' || acc == nil && building == 0 {
+				if obj == nil {
+					obj = make(map[string]any, len(x))
+				}
+				maps.Copy(obj, x)
+				building = 'o'
+				continue
+			}
 		}
+		acc, building = built(acc, building, &sb, arr, obj), 0
 		var err error
 		if acc, err = arith('+', acc, x); err != nil {
 			return nil, err
 		}
 	}
-	if building {
-		return sb.String(), nil
+	return built(acc, building, &sb, arr, obj), nil
+}
+
+// built is add's total so far.
+func built(acc any, building byte, sb *strings.Builder, arr []any, obj map[string]any) any {
+	switch building {
+	case 's':
+		return sb.String()
+	case 'a':
+		if arr == nil {
+			return []any{}
+		}
+		return arr
+	case 'o':
+		return obj
 	}
-	return acc, nil
+	return acc
 }
 
 func tonumber(v any) (any, error) {

@@ -35,9 +35,18 @@ func (*stop) Error() string { return "stop" }
 type emit func(any) error
 
 type env struct {
-	ctx   context.Context
-	steps uint
-	re    map[string]*regexp.Regexp
+	ctx    context.Context
+	steps  uint
+	re     map[string]*regexp.Regexp
+	caught func(error) // sees the errors try and ? drop (for the differential tests)
+}
+
+// skip is try or ? dropping err.
+func (e *env) skip(err error) error {
+	if e.caught != nil {
+		e.caught(err)
+	}
+	return nil
 }
 
 // catchable is whether try (and ?) may swallow err: faults on values
@@ -65,7 +74,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 		return e.each(n.a, v, func(t any) error {
 			x, err := index(t, n.name)
 			if err != nil {
-				return err
+				return e.failed(n, err)
 			}
 			return out(x)
 		})
@@ -74,7 +83,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 			return e.each(n.a, v, func(t any) error {
 				x, err := index(t, k)
 				if err != nil {
-					return err
+					return e.failed(n, err)
 				}
 				return out(x)
 			})
@@ -85,14 +94,20 @@ func (e *env) eval(n *node, v any, out emit) error {
 				return e.each(n.a, v, func(t any) error {
 					x, err := slice(t, from, to)
 					if err != nil {
-						return err
+						return e.failed(n, err)
 					}
 					return out(x)
 				})
 			})
 		})
 	case kIterate:
-		return e.each(n.a, v, func(t any) error { return iterate(t, out) })
+		return e.each(n.a, v, func(t any) error {
+			switch t.(type) {
+			case []any, map[string]any:
+				return iterate(t, out)
+			}
+			return e.failed(n, errorf("cannot iterate over %s", typeOf(t)))
+		})
 	case kTry:
 		var down error
 		err := e.eval(n.a, v, func(x any) error {
@@ -100,7 +115,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 			return down
 		})
 		if err != nil && err != down && catchable(err) {
-			return nil
+			return e.skip(err)
 		}
 		return err
 	case kPipe:
@@ -154,7 +169,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 	case kArray:
 		a := []any{}
 		if n.a != nil {
-			if err := e.eval(n.a, v, func(x any) error { a = append(a, x); return nil }); err != nil {
+			if err := e.eval(n.a, v, func(x any) (err error) { a, err = push(a, x); return err }); err != nil {
 				return err
 			}
 		}
@@ -172,11 +187,25 @@ func (e *env) eval(n *node, v any, out emit) error {
 			return out(v)
 		})
 	case kToString:
-		return e.eval(n.a, v, func(x any) error { return out(tostring(x)) })
+		return e.eval(n.a, v, func(x any) error {
+			s, err := tostring(x)
+			if err != nil {
+				return err
+			}
+			return out(s)
+		})
 	case kCall:
 		return e.call(n, v, out)
 	}
 	return errorf("internal error: unknown expression")
+}
+
+// failed is err of suffix n's indexing: skipped when n has ?.
+func (e *env) failed(n *node, err error) error {
+	if n.opt {
+		return e.skip(err)
+	}
+	return err
 }
 
 // each runs n, or passes v when n is nil (a suffix on the input).
@@ -241,8 +270,11 @@ func compareOp(op string, l, r any) bool {
 	return c >= 0
 }
 
-// index is t[k]: an object's field, an array's element or (as gojq) a
-// string's character; null for null.
+// errStringIndex is a number index on a string. gojq gives a character;
+// jq fails, and so does zauth, so that .[0]? skips strings as in jq.
+var errStringIndex = &runErr{msg: "cannot index string with number"}
+
+// index is t[k]: an object's field, an array's element; null for null.
 func index(t, k any) (any, error) {
 	switch k := k.(type) {
 	case string:
@@ -279,11 +311,7 @@ func index(t, k any) (any, error) {
 			}
 			return nil, nil
 		case string:
-			r := []rune(t)
-			if i := clampIndex(toInt(k), -1, len(r)); 0 <= i && i < len(r) {
-				return string(r[i]), nil
-			}
-			return nil, nil
+			return nil, errStringIndex
 		}
 	}
 	return nil, errorf("cannot index %s with %s", typeOf(t), typeOf(k))

@@ -2,7 +2,8 @@
 // scripts can pick fields without installing jq. It implements the part
 // of the jq language that command-line filters use (see docs/scripting.md)
 // and refuses the rest at Compile with an error that names it; output
-// matches jq's (gojq's) for what it implements.
+// matches jq's for what it implements (and gojq's, the tests' reference,
+// but for the differences listed at FuzzCompileAndRun).
 package jq
 
 import (
@@ -28,8 +29,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Program is a compiled jq expression.
 type Program struct {
-	Expr string
-	root *node
+	Expr   string
+	root   *node
+	caught func(error) // see env
 }
 
 // Compile parses expr. There are no variables, so nothing can read the
@@ -68,14 +70,16 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 			err = &Error{p.Expr, fmt.Errorf("internal error: %v", r)}
 		}
 	}()
-	e := &env{ctx: ctx}
+	e := &env{ctx: ctx, caught: p.caught}
 	var line []byte
 	err = e.eval(p.root, in, func(x any) error {
 		line = line[:0]
 		if s, ok := x.(string); ok {
 			line = append(line, s...)
 		} else {
-			line = encode(line, x)
+			if line = encode(line, x); len(line) > maxString {
+				return errTooLarge
+			}
 		}
 		_, writeErr = w.Write(append(line, '\n'))
 		return writeErr
@@ -85,6 +89,8 @@ func (p *Program) Write(ctx context.Context, w io.Writer, v any) (err error) {
 		return nil
 	case err == writeErr:
 		return err
+	case err == errTooLarge:
+		return &Error{p.Expr, err}
 	case catchable(err):
 		return &Error{p.Expr, errors.New(p.withoutValues(err))}
 	}

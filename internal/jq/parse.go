@@ -44,6 +44,7 @@ type node struct {
 	val     any
 	a, b, c *node
 	args    []*node
+	opt     bool // a suffix with ?: its indexing errors are skipped
 }
 
 // unsupported is the error for a jq feature zauth does not implement.
@@ -375,23 +376,18 @@ func (p *parser) postfix() (*node, error) {
 	}
 }
 
-// optional is t?: it catches the errors of t's last suffix, or of all of
-// t when it has none (as in gojq).
+// optional is t?. After a suffix (.a, [e], [e:e], []) it skips the
+// errors of that indexing only, as jq's INDEX_OPT and EACH_OPT: not those
+// of what is indexed, nor of the index expression, which is still
+// evaluated against the input. On anything else it is try t.
 func optional(t *node) *node {
 	switch t.kind {
 	case kField, kIndex, kSlice, kIterate:
 		c := *t
-		c.a = nil // the suffix applied to its input
-		return &node{kind: kPipe, a: orIdentity(t.a), b: &node{kind: kTry, a: &c}}
+		c.opt = true
+		return &c
 	}
 	return &node{kind: kTry, a: t}
-}
-
-func orIdentity(n *node) *node {
-	if n == nil {
-		return &node{kind: kIdentity}
-	}
-	return n
 }
 
 // bracket parses [] [e] [e:] [:e] [e:e] after t.

@@ -3,6 +3,7 @@ package jq
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/big"
 	"slices"
@@ -15,6 +16,26 @@ import (
 // json.Number, string, []any, map[string]any) plus the numbers arithmetic
 // makes: int, float64, and *big.Int for integers beyond int. A
 // json.Number from the input prints as it came; it is parsed when used.
+
+// maxString and maxArray cap the string or array any one operation
+// builds, far above anything zauth prints: without them `"x" | .+. | .+.
+// | ...` doubles a string until memory runs out.
+const (
+	maxString = 64 << 20 // bytes
+	maxArray  = 8 << 20  // elements
+)
+
+// errTooLarge is a result over the caps. try does not catch it: it is a
+// limit of zauth, not a fault of the value.
+var errTooLarge = errors.New("result too large: zauth builds no string over 64 MiB and no array over 8M elements")
+
+// push is append(a, x) within maxArray.
+func push(a []any, x any) ([]any, error) {
+	if len(a) >= maxArray {
+		return nil, errTooLarge
+	}
+	return append(a, x), nil
+}
 
 // parseNumber turns a JSON number into int, float64 or *big.Int.
 func parseNumber(n json.Number) any {
@@ -241,10 +262,16 @@ func arith(op byte, l, r any) (any, error) {
 		switch l := l.(type) {
 		case string:
 			if r, ok := r.(string); ok {
+				if len(l)+len(r) > maxString {
+					return nil, errTooLarge
+				}
 				return l + r, nil
 			}
 		case []any:
 			if r, ok := r.([]any); ok {
+				if len(l)+len(r) > maxArray {
+					return nil, errTooLarge
+				}
 				return append(slices.Clip(l), r...), nil
 			}
 		case map[string]any:
@@ -289,7 +316,7 @@ func arith(op byte, l, r any) (any, error) {
 	case '/':
 		if l, ok := l.(string); ok {
 			if r, ok := r.(string); ok {
-				return splitString(l, r), nil
+				return splitString(l, r)
 			}
 		}
 	}
@@ -326,15 +353,22 @@ func deepMerge(l, r map[string]any) map[string]any {
 	return m
 }
 
-func splitString(s, sep string) []any {
+func splitString(s, sep string) (any, error) {
+	n := utf8.RuneCountInString(s)
+	if sep != "" {
+		n = strings.Count(s, sep) + 1
+	}
+	if n > maxArray {
+		return nil, errTooLarge
+	}
 	out := []any{}
 	if s == "" {
-		return out
+		return out, nil
 	}
 	for _, p := range strings.Split(s, sep) {
 		out = append(out, p)
 	}
-	return out
+	return out, nil
 }
 
 func arithNum(op byte, l, r any) (any, error) {
@@ -446,7 +480,9 @@ func negate(v any) (any, error) {
 }
 
 // encode appends v as compact JSON the way gojq (and jq) print it: keys
-// sorted, NaN as null, infinities clamped, no HTML escaping.
+// sorted, NaN as null, infinities clamped, no HTML escaping. It stops
+// early once b is over maxString (an array may hold one value many
+// times, so its text can be far larger than its memory): callers check.
 func encode(b []byte, v any) []byte {
 	switch v := v.(type) {
 	case nil:
@@ -479,6 +515,9 @@ func encode(b []byte, v any) []byte {
 	case []any:
 		b = append(b, '[')
 		for i, x := range v {
+			if len(b) > maxString {
+				return b
+			}
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -488,6 +527,9 @@ func encode(b []byte, v any) []byte {
 	case map[string]any:
 		b = append(b, '{')
 		for i, k := range sortedKeys(v) {
+			if len(b) > maxString {
+				return b
+			}
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -539,9 +581,13 @@ func encodeString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func tostring(v any) string {
+func tostring(v any) (any, error) {
 	if s, ok := v.(string); ok {
-		return s
+		return s, nil
 	}
-	return string(encode(nil, v))
+	b := encode(nil, v)
+	if len(b) > maxString {
+		return nil, errTooLarge
+	}
+	return string(b), nil
 }

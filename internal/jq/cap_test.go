@@ -1,0 +1,47 @@
+package jq
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// No operation builds a string over 64 MiB or an array over 8M elements:
+// the expression fails with "result too large" (exit 2 from a command),
+// and try does not hide it. Without the cap, each of these exhausts
+// memory, and Go's out-of-memory crash exits 2 with no word of --jq.
+func TestSizeCap(t *testing.T) {
+	double := func(n int) string { return strings.Repeat(" | .+.", n) }
+	nest := strings.Repeat(" | [., .]", 40) // 2^40 leaves, shared: small until written out
+	for _, expr := range []string{
+		`"x"` + double(40),
+		`[1]` + double(40),
+		`"x"` + double(26) + ` | [., .] | add`,
+		`[1]` + double(23) + ` | [., .] | add`,
+		`"x"` + double(26) + ` | [., .] | join("")`,
+		`"x"` + double(23) + ` | . + "y" | split("")`,
+		`"x"` + double(23) + ` | . + "y" | . / ""`,
+		`[1]` + double(23) + ` | [.[], 1]`,
+		`[1]` + double(23) + ` | map(., 1)`,
+		`"x"` + nest,
+		`"x"` + nest + ` | tostring`,
+		`"x"` + nest + ` | "\(.)"`,
+		`try ("x"` + double(40) + `)`,
+		`("x"` + double(40) + `)?`,
+	} {
+		got, err := run(t, expr, nil)
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(err.Error(), "result too large") || got != "" {
+			t.Errorf("%.50s...%.30s: %.40q, %v; want a result too large error", expr, expr[max(0, len(expr)-30):], got, err)
+		}
+	}
+	// At the cap itself, fine.
+	for expr, want := range map[string]string{
+		`"x"` + double(26) + ` | length`: "67108864\n",
+		`[1]` + double(23) + ` | length`: "8388608\n",
+	} {
+		if got, err := run(t, expr, nil); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", expr, got, err, want)
+		}
+	}
+}

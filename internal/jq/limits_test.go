@@ -1,0 +1,65 @@
+package jq
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// run is Write's output and error for expr on v.
+func run(t *testing.T, expr string, v any) (string, error) {
+	t.Helper()
+	p, err := Compile(expr)
+	if err != nil {
+		t.Fatalf("%.60s: %v", expr, err)
+	}
+	var b bytes.Buffer
+	err = p.Write(context.Background(), &b, v)
+	return b.String(), err
+}
+
+// add and join are linear in the size of what they build. No clock is
+// read: at these sizes they take well under a second when linear, and
+// minutes when quadratic (every step copying the running total, as they
+// once did), so a regression shows as the test timing out.
+func TestAddJoinLinear(t *testing.T) {
+	const n = 200_000
+	arrays := make([]any, n)    // [[0], [1], ...]
+	objects := make([]any, n)   // [{"k0": 0}, {"k1": 1}, ...]
+	strs := make([]any, 2*n)    // ["x", null, "xxxxxxxxx", ...]: a null after the first
+	numbers := make([]any, 2*n) // [null, 1, 2, ...]: join past a null
+	for i := range n {
+		arrays[i] = []any{i}
+		objects[i] = map[string]any{fmt.Sprint("k", i): i}
+	}
+	strs[0], strs[1] = "x", nil
+	numbers[0] = nil
+	var joined strings.Builder // numbers | join("-")
+	for i := 1; i < 2*n; i++ {
+		if i > 1 {
+			strs[i] = "xxxxxxxxx"
+		}
+		numbers[i] = i
+		fmt.Fprint(&joined, "-", i)
+	}
+	for _, tc := range []struct {
+		expr string
+		in   any
+		want string
+	}{
+		{"add | length", arrays, "200000\n"},
+		{"add | length", objects, "200000\n"},
+		{"add | length", strs, fmt.Sprint(1+9*(2*n-2), "\n")},
+		{`join(",") | length`, strs, fmt.Sprint(1+1+10*(2*n-2), "\n")},
+		{`join("-")`, numbers, joined.String() + "\n"},
+		// Built by the expression itself: 2^17 one-element arrays.
+		{"[[1]" + strings.Repeat(" | (., .)", 17) + "] | add | length", nil, "131072\n"},
+	} {
+		got, err := run(t, tc.expr, tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %q, %v; want %q", tc.expr, got, err, tc.want)
+		}
+	}
+}
