@@ -113,8 +113,8 @@ func corrupt(ce *CorruptError) error { return exitcode.New(exitcode.LoginNeeded,
 
 // IndexError means a login was written to (or removed from) the keychain
 // but the index that lists logins could not be updated. The login itself
-// works; the next index update that succeeds lists it again (the failed
-// one marked the index stale, so that it is rebuilt).
+// works; the failed update marked the index stale, so that the next
+// command that reads or writes it rebuilds it from storage.
 type IndexError struct {
 	Deleted bool
 	Storage string // the backend's name
