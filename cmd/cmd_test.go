@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,19 +125,18 @@ func TestUsageErrors(t *testing.T) {
 // TestUnclassifiedErrorIsUnexpected: an error nobody classified is exit 1,
 // not a usage error. A corrupt config file is a classified usage error.
 func TestUnclassifiedErrorIsUnexpected(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_STATE_HOME", dir)
-	// The state directory is a file: writing the login index fails with
-	// a plain OS error.
-	if err := os.WriteFile(dir+"/zauth", []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), []string{"status"}, strings.NewReader(""), &out, &errb)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	// Standard output fails: a plain OS error.
+	var errb bytes.Buffer
+	code := Run(context.Background(), []string{"status", "--json"}, strings.NewReader(""), failingWriter{}, &errb)
 	if code != 1 {
-		t.Errorf("status with an unreadable state directory: exit %d, %s", code, errb.String())
+		t.Errorf("status with a failing standard output: exit %d, %s", code, errb.String())
 	}
 }
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("output closed") }
 
 func TestExitCodesHelpOnce(t *testing.T) {
 	out, _, _ := run(t, "--help")

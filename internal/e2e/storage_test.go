@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -198,8 +199,9 @@ func (h *harness) login(args ...string) result {
 }
 
 // checkIndexFailure: a login whose index write fails exits 5 saying the
-// token is stored; the login works; once the state directory is writable
-// again, the next write (of another login) lists it again.
+// token is stored; the login works; status lists it while the index cannot
+// be saved; once the state directory is writable again, the next write (of
+// another login) lists it again.
 func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why string) {
 	t.Helper()
 	h.setupClient()
@@ -222,6 +224,15 @@ func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why st
 	h.run("", "logout", "ziina").expect(t, 5, "the login was removed from the OS keychain, but the login index")
 	if _, ok := h.record("default"); ok {
 		t.Error("logout left the record")
+	}
+	// Commands that only read still list what is stored, and say the
+	// index could not be saved.
+	st := h.run("", "status", "--json")
+	var got []struct{ Provider, Profile string }
+	json.Unmarshal([]byte(st.stdout), &got)
+	if st.code != 0 || len(got) != 1 || got[0].Profile != "work" || !strings.Contains(st.stderr, "zauth: warning: the login index") ||
+		!strings.Contains(st.stderr, "could not be saved") {
+		t.Errorf("status while the index cannot be saved: exit %d, %+v\n%s", st.code, got, st.stderr)
 	}
 	repair()
 	h.mustRun("", "login", "ziina", "--profile", "other", "--scope", "read_account")

@@ -56,7 +56,8 @@ func (s *Store) DeleteSecrets(provider string) error {
 
 // Open returns the store in the user's state directory: the OS keychain,
 // or, only when insecure is set, an unencrypted 0600 file, announced on
-// warn every time so that it is never chosen silently.
+// warn every time so that it is never chosen silently. An index that
+// cannot be saved is reported on warn too.
 //
 // The other place is searched too: a login kept in the file is found by
 // every command without the flag, and logout removes it; only writing a
@@ -68,7 +69,7 @@ func Open(insecure bool, warn io.Writer) *Store {
 	file := &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
 	if insecure {
 		fmt.Fprintf(warn, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
-		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir}
+		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir, Warn: warn}
 	}
-	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir}
+	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir, Warn: warn}
 }

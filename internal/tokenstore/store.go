@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -36,7 +37,8 @@ type Store struct {
 	Backend keychain.Backend
 	Storage string // Backend's place: Keychain (the default) or File
 	Alt     keychain.Backend
-	Dir     string // state directory: index and locks
+	Dir     string    // state directory: index and locks
+	Warn    io.Writer // one-line warnings (nil: none), e.g. an index that cannot be saved
 }
 
 // place is one storage place.
@@ -111,8 +113,8 @@ func corrupt(ce *CorruptError) error { return exitcode.New(exitcode.LoginNeeded,
 
 // IndexError means a login was written to (or removed from) the keychain
 // but the index that lists logins could not be updated. The login itself
-// works; the next index update that succeeds lists it again (the failed
-// one marked the index stale, so that it is rebuilt).
+// works; the failed update marked the index stale, so that the next
+// command that reads or writes it rebuilds it from storage.
 type IndexError struct {
 	Deleted bool
 	Storage string // the backend's name
@@ -125,12 +127,16 @@ func (e *IndexError) Error() string {
 	if e.Deleted {
 		what = "the login was removed from the " + e.Storage + ", but"
 	}
-	why := e.Err
+	return fmt.Sprintf("%s the login index %s could not be written: %v", what, e.Path, e.cause())
+}
+
+// cause is why the index could not be written.
+func (e *IndexError) cause() error {
 	var pe *fs.PathError
-	if errors.As(why, &pe) && pe.Path != e.Path {
-		why = pe.Err // a temp file's name says nothing
+	if errors.As(e.Err, &pe) && pe.Path != e.Path {
+		return pe.Err // a temp file's name says nothing
 	}
-	return fmt.Sprintf("%s the login index %s could not be written: %v", what, e.Path, why)
+	return e.Err
 }
 
 func (e *IndexError) Unwrap() error { return e.Err }
@@ -156,10 +162,11 @@ func (s *Store) Save(r *Record) error {
 	if err := target.b.Set(TokenKey(r.Provider, r.Profile), string(data)); err != nil {
 		return err
 	}
-	return s.updateIndex(false, false, func(idx []Entry) []Entry {
+	_, err = s.updateIndex(false, false, func(idx []Entry) []Entry {
 		idx = slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == r.Provider && e.Profile == r.Profile })
 		return append(idx, entryOf(r))
 	})
+	return err
 }
 
 // SaveLogin stores a new login in Backend, replacing the profile's
@@ -187,9 +194,10 @@ func (s *Store) Delete(provider, profile string) error {
 	if err := s.deleteEverywhere(TokenKey(provider, profile)); err != nil {
 		return err
 	}
-	return s.updateIndex(true, false, func(idx []Entry) []Entry {
+	_, err := s.updateIndex(true, false, func(idx []Entry) []Entry {
 		return slices.DeleteFunc(idx, func(e Entry) bool { return e.Provider == provider && e.Profile == profile })
 	})
+	return err
 }
 
 // deleteEverywhere removes key from both places. A keychain that cannot be
@@ -255,17 +263,18 @@ func (s *Store) indexPath() string  { return filepath.Join(s.Dir, "index.json") 
 func (s *Store) backupPath() string { return filepath.Join(s.Dir, "index.last-good.json") }
 
 // List returns the logins, sorted by provider and profile, from the index:
-// it reads no secret. The index is a cache: when it is missing or corrupt,
-// it is rebuilt from the storage that can be listed (the Secret Service,
-// the file) and, for storage that cannot be (macOS, Windows), from its last
-// good copy, so that no login is dropped silently.
+// it reads no secret. The index is a cache: when it is missing, corrupt or
+// marked stale (a change could not be recorded in it), it is rebuilt from
+// the storage that can be listed (the Secret Service, the file) and, for
+// storage that cannot be (macOS, Windows), from its last good copy, so
+// that no login is dropped silently.
 func (s *Store) List() ([]Entry, error) {
 	idx, err := readIndex(s.indexPath())
-	if err == nil && !slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" }) && s.agrees(idx) {
+	if err == nil && !s.staleMarked() && !slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" }) && s.agrees(idx) {
 		return idx, nil
 	}
-	// Missing, corrupt, behind storage, or written before entries said
-	// where the login lives (the file store shared the index).
+	// Missing, corrupt, stale, behind storage, or written before entries
+	// said where the login lives (the file store shared the index).
 	return s.Rebuild()
 }
 
@@ -313,26 +322,40 @@ func (s *Store) Cached() []Entry {
 }
 
 // Rebuild rewrites the index from storage (see List) and returns it.
+// Saving it is only a cache: when it cannot be saved (a read-only or full
+// state directory, its lock held too long), the list rebuilt in memory is
+// returned all the same, with a warning, and it stays marked stale.
 func (s *Store) Rebuild() ([]Entry, error) {
-	var out []Entry
-	err := s.updateIndex(false, true, func(idx []Entry) []Entry { out = idx; return idx })
-	var ie *IndexError
-	if errors.As(err, &ie) {
-		return nil, fmt.Errorf("cannot rebuild the login index %s: %v", s.indexPath(), ie.Err)
+	idx, err := s.updateIndex(false, true, func(idx []Entry) []Entry { return idx })
+	if err == nil {
+		return idx, nil
 	}
-	if err != nil {
+	var ie *IndexError
+	if !errors.As(err, &ie) {
 		return nil, err
 	}
-	idx, err := readIndex(s.indexPath())
-	if err != nil {
-		return sortEntries(out), nil
+	if idx == nil { // the lock was not obtained: rebuild without saving
+		idx = s.rebuilt(nil, true)
+	}
+	if s.Warn != nil {
+		fmt.Fprintf(s.Warn, "zauth: warning: the login index %s could not be saved (%v); it is rebuilt from storage until it can be\n", ie.Path, ie.cause())
 	}
 	return idx, nil
 }
 
 // readIndex reads an index file; a missing one is os.ErrNotExist.
+// Anything but a regular file (a link, a FIFO) reads as damaged, without
+// being followed or blocking: the next write replaces it.
 func readIndex(path string) ([]Entry, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|safeOpen, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("the login index %s is not a regular file", path)
+	}
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, err
 	}
@@ -350,24 +373,49 @@ func sortEntries(idx []Entry) []Entry {
 	return idx
 }
 
-// updateIndex changes the index under its lock. It runs after the keychain
-// write it records, so a failure is an IndexError (exit 5). The index plus
-// the change is the new index; storage is listed (reconcile) only to
-// rebuild it: when asked, when it is missing or damaged, or when it was
-// written before entries said where each login lives. Listing the Secret
-// Service costs a D-Bus round trip per item, on every login and refresh.
-func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry) error {
-	fail := func(err error) error {
-		markStale(s.indexPath())
-		return exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err})
+// updateIndex changes the index under its lock and returns it. It runs
+// after the storage write it records, so a failure is an IndexError (exit
+// 5), with the index as it would have been written when the lock was
+// obtained. The index plus the change is the new index; storage is listed
+// (reconcile) only to rebuild it: when asked, when it is missing, damaged
+// or marked stale, or when it was written before entries said where each
+// login lives. Listing the Secret Service costs a D-Bus round trip per
+// item, on every login and refresh.
+//
+// A change that could not be recorded marks the index stale (markStale),
+// so that the next reader or writer rebuilds it; only a rebuild that was
+// saved removes the mark.
+func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry) ([]Entry, error) {
+	fail := func(idx []Entry, locked bool, err error) ([]Entry, error) {
+		s.markStale(locked)
+		return idx, exitcode.New(exitcode.Storage, &IndexError{Deleted: deleted, Storage: s.Backend.Name(), Path: s.indexPath(), Err: err})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), indexLockWait)
 	defer cancel()
 	lock, err := filelock.Acquire(ctx, filepath.Join(s.Dir, "index.lock"))
 	if err != nil {
-		return fail(fmt.Errorf("cannot lock it: %w", err))
+		return fail(nil, false, fmt.Errorf("cannot lock it: %w", err))
 	}
 	defer lock.Release()
+	// Taken before storage is listed: a change that fails to be recorded
+	// after this lists in this rebuild or marks the index anew.
+	stale, taken := s.takeStale()
+	idx := s.rebuilt(change, rebuild || stale)
+	data, _ := json.MarshalIndent(idx, "", "  ")
+	if err := atomicfile.Write(s.indexPath(), data, 0o600); err != nil {
+		return fail(idx, true, err)
+	}
+	if taken {
+		_ = os.Remove(s.takenPath()) // the index is in line with storage now
+	}
+	_ = atomicfile.Write(s.backupPath(), data, 0o600) // best effort: the index itself is written
+	return idx, nil
+}
+
+// rebuilt is the index plus change, rebuilt from storage when rebuild is
+// set or the index needs it (missing, damaged, written before entries said
+// where each login lives). It writes nothing.
+func (s *Store) rebuilt(change func([]Entry) []Entry, rebuild bool) []Entry {
 	idx, err := readIndex(s.indexPath())
 	if err != nil {
 		// Missing or corrupt: start from the last good copy, which
@@ -376,28 +424,83 @@ func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry)
 		rebuild = true
 	}
 	rebuild = rebuild || slices.ContainsFunc(idx, func(e Entry) bool { return e.Storage == "" })
-	if idx = change(idx); rebuild {
+	if change != nil {
+		idx = change(idx)
+	}
+	if rebuild {
 		idx = s.reconcile(idx)
 	}
-	data, _ := json.MarshalIndent(sortEntries(idx), "", "  ")
-	if err := atomicfile.Write(s.indexPath(), data, 0o600); err != nil {
-		return fail(err)
-	}
-	_ = atomicfile.Write(s.backupPath(), data, 0o600) // best effort: the index itself is written
-	return nil
+	return sortEntries(idx)
 }
 
-// markStale damages the index in place: it is behind storage now, and
-// only a rebuild would see that. Overwriting its first byte needs neither
-// space nor a writable directory, so it works where the write failed; the
-// next reader or writer takes the index as damaged and rebuilds it.
-// Only the regular file itself: never what a link planted there points to.
+// indexLockWait is how long a write waits for another process's index
+// update.
+var indexLockWait = 10 * time.Second
+
+// The stale marker: an empty file whose presence says the index lacks a
+// change. Creating it needs no lock (it is never written, only created
+// and removed), so a process that could not take the index lock marks the
+// index without writing it under its holder's feet. A rebuild renames it
+// to the taken path before listing storage and removes that once the
+// rebuilt index is saved; a process killed in between leaves it for the
+// next one.
+func (s *Store) stalePath() string { return filepath.Join(s.Dir, "index.stale") }
+func (s *Store) takenPath() string { return filepath.Join(s.Dir, "index.stale.taken") }
+
+// staleMarked reports whether anything is at either marker path. Lstat
+// neither follows nor opens what is there.
+func (s *Store) staleMarked() bool {
+	for _, p := range []string{s.stalePath(), s.takenPath()} {
+		if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// takeStale, under the index lock, claims the marker for a rebuild: stale
+// says whether the index is marked, taken whether the claim is this
+// process's to remove once the index is saved.
+func (s *Store) takeStale() (stale, taken bool) {
+	if err := os.Rename(s.stalePath(), s.takenPath()); err == nil {
+		return true, true
+	}
+	if _, err := os.Lstat(s.takenPath()); err == nil {
+		return true, true // left by a rebuild that did not finish
+	}
+	return s.staleMarked(), false
+}
+
+// markStale records that the index lacks a change. The marker is created,
+// never opened if it exists: O_EXCL follows no link and opens no FIFO.
+// Where even that fails (a read-only directory), the index itself is
+// damaged in place, which needs neither space nor a writable directory,
+// but only by the holder of its lock: anyone else's write would be
+// undone by the holder's.
+func (s *Store) markStale(locked bool) {
+	f, err := os.OpenFile(s.stalePath(), os.O_WRONLY|os.O_CREATE|os.O_EXCL|safeOpen, 0o600)
+	if err == nil {
+		f.Close()
+		return
+	}
+	if errors.Is(err, fs.ErrExist) || s.staleMarked() {
+		return
+	}
+	if locked {
+		markStale(s.indexPath())
+	}
+}
+
+// markStale damages the index in place by overwriting its first byte: the
+// next reader or writer takes it as damaged and rebuilds it. Only the
+// regular file itself: never what a link planted there points to, and
+// never blocking on a FIFO.
 func markStale(path string) {
 	fi, err := os.Lstat(path)
 	if err != nil || !fi.Mode().IsRegular() {
 		return
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|safeOpen, 0)
 	if err != nil {
 		return
 	}
@@ -490,7 +593,8 @@ func (s *Store) Sweep() ([]string, error) {
 		}
 	}
 	if len(removed) > 0 {
-		return removed, s.updateIndex(true, true, func(idx []Entry) []Entry { return idx })
+		_, err := s.updateIndex(true, true, func(idx []Entry) []Entry { return idx })
+		return removed, err
 	}
 	return removed, nil
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/zauth-cli/zauth/internal/atomicfile"
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/filelock"
 	"github.com/zauth-cli/zauth/internal/keychain"
 )
 
@@ -397,5 +400,110 @@ func TestStaleMarkFollowsNoLink(t *testing.T) {
 	markStale(index)
 	if _, err := readIndex(index); err == nil {
 		t.Error("a marked index still reads as good")
+	}
+}
+
+// readOnlyDir makes dir read-only for this process: chmod 0500, or for
+// root, which ignores permissions, the immutable attribute. Files already
+// in it stay writable.
+func readOnlyDir(t *testing.T, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		os.Chmod(dir, 0o500)
+		t.Cleanup(func() { os.Chmod(dir, 0o700) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("running as root, which ignores permissions, and cannot make %s immutable with chattr: %v %s", dir, err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+func profiles(idx []Entry) []string {
+	var out []string
+	for _, e := range idx {
+		out = append(out, e.Provider+"/"+e.Profile)
+	}
+	return out
+}
+
+// TestReadersWorkWhileIndexCannotBeSaved: after a write fails to update
+// the index, commands that only read (status, inspect, doctor, logout
+// --all's listing) still list every stored login: the rebuilt index is
+// correct in memory, and saving it is only a cache. The store warns, in
+// one line, that it could not save it.
+func TestReadersWorkWhileIndexCannotBeSaved(t *testing.T) {
+	for _, broken := range []string{"read-only directory", "directory at the index path"} {
+		t.Run(broken, func(t *testing.T) {
+			s := newStore(t)
+			// The logins are stored outside the state directory.
+			s.Backend = &keychain.File{Path: filepath.Join(t.TempDir(), "kc.json")}
+			var warn strings.Builder
+			s.Warn = &warn
+			if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
+				t.Fatal(err)
+			}
+			if broken == "read-only directory" {
+				readOnlyDir(t, s.Dir)
+			} else {
+				os.Remove(s.indexPath())
+				os.Mkdir(s.indexPath(), 0o700)
+			}
+			err := s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"})
+			if exitcode.Code(err) != exitcode.Storage {
+				t.Fatalf("Save = %v (exit %d), want exit 5", err, exitcode.Code(err))
+			}
+			for name, list := range map[string]func() ([]Entry, error){"List": s.List, "Rebuild": s.Rebuild} {
+				warn.Reset()
+				idx, err := list()
+				if err != nil || !slices.Equal(profiles(idx), []string{"ziina/a", "ziina/b"}) {
+					t.Errorf("%s = %v, %v (exit %d)", name, profiles(idx), err, exitcode.Code(err))
+				}
+				w := warn.String()
+				if strings.Count(w, "\n") != 1 || !strings.HasPrefix(w, "zauth: warning: ") || !strings.Contains(w, "could not be saved") {
+					t.Errorf("%s warned %q, want one line saying the index could not be saved", name, w)
+				}
+			}
+		})
+	}
+}
+
+// TestChangeUnrecordedForLockIsRebuilt: a write that cannot take the index
+// lock does not touch the index (its holder is writing it), and still
+// forces the next reader to rebuild it, so that the login it stored is
+// listed after the holder writes an index without it.
+func TestChangeUnrecordedForLockIsRebuilt(t *testing.T) {
+	s := newStore(t)
+	defer func(d time.Duration) { indexLockWait = d }(indexLockWait)
+	indexLockWait = 50 * time.Millisecond
+	if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	held, err := filelock.Acquire(context.Background(), filepath.Join(s.Dir, "index.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(s.indexPath())
+	err = s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"})
+	if exitcode.Code(err) != exitcode.Storage || !strings.Contains(err.Error(), "the token is stored") {
+		t.Errorf("Save while the index is locked = %v", err)
+	}
+	if after, _ := os.ReadFile(s.indexPath()); string(after) != string(before) {
+		t.Errorf("the index was written without its lock: %q", after)
+	}
+	// The holder, which read the index before b was stored, writes it.
+	if err := atomicfile.Write(s.indexPath(), before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	held.Release()
+	idx, err := s.List()
+	if err != nil || !slices.Equal(profiles(idx), []string{"ziina/a", "ziina/b"}) {
+		t.Errorf("List = %v, %v", profiles(idx), err)
+	}
+	// Rebuilt and saved: the next List needs no rebuild.
+	kc := &listCounter{File: s.Backend.(*keychain.File)}
+	s.Backend = kc
+	if idx, err := s.List(); err != nil || len(idx) != 2 || kc.lists != 0 {
+		t.Errorf("List after the rebuild = %v, %v (%d listings)", profiles(idx), err, kc.lists)
 	}
 }
