@@ -1,9 +1,11 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/zauth-cli/zauth/internal/jq"
 	"io"
 	"net/http"
 	"os"
@@ -142,8 +144,16 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 		fmt.Fprintln(app.Out)
 	}
 	if ok && opts.JQ != nil {
+		// The body is the provider's: its size is capped before decoding.
+		body, err := io.ReadAll(io.LimitReader(resp.Body, jq.MaxInput+1))
+		if err != nil {
+			return exitcode.Newf(exitcode.Provider, "%s %s: reading the response: %v", ar.Method, opts.Path, err)
+		}
+		if len(body) > jq.MaxInput {
+			return exitcode.Newf(exitcode.Provider, "%s %s: the response is over %d MiB, too large for --jq; leave out --jq and pipe the body into jq", ar.Method, opts.Path, jq.MaxInput>>20)
+		}
 		var v any
-		dec := json.NewDecoder(resp.Body)
+		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
 			return exitcode.Newf(exitcode.Provider, "%s %s: the response is not JSON, so --jq cannot filter it: %v", ar.Method, opts.Path, err)

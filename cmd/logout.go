@@ -113,12 +113,12 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	for _, k := range swept {
 		fmt.Fprintf(app.Err, "Removed the unlisted login record %s.\n", textsafe.Line(k))
 	}
-	if err != nil {
+	sweepFailed := err != nil
+	if sweepFailed {
 		fmt.Fprintln(app.Err, "zauth: "+errorText(err, nil))
 		firstErr = cmp.Or(firstErr, err)
-		failed++
 	}
-	if len(entries) == 0 && len(swept) == 0 && failed == 0 {
+	if len(entries) == 0 && len(swept) == 0 && failed == 0 && !sweepFailed {
 		fmt.Fprintln(app.Err, "No stored logins.")
 	}
 	if opts.JSON {
@@ -128,6 +128,9 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	}
 	if failed > 0 {
 		return exitcode.Newf(exitcode.Code(firstErr), "%d of %d logouts did not complete", failed, len(entries))
+	}
+	if sweepFailed {
+		return exitcode.Newf(exitcode.Code(firstErr), "the search for unlisted login records did not complete")
 	}
 	return nil
 }

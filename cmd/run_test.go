@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
+	"github.com/zauth-cli/zauth/internal/jq"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -75,6 +78,45 @@ func TestRunAPIData(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "-d "+missing+": open ") || sent {
 		t.Errorf("-d @missing: %v (sent: %v)", err, sent)
 	}
+}
+
+// TestRunAPIJQBodyCapped: a provider's response body bigger than --jq
+// takes is refused (exit 4) after reading just past the cap, not decoded.
+func TestRunAPIJQBodyCapped(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	f.login("--scope", "write_payment_intents")
+	app, out, _ := f.runApp("")
+	read := 0
+	app.HTTP = &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		body := io.MultiReader(strings.NewReader("["), &endless{chunk: []byte("1,"), n: &read})
+		return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(body), Request: r}, nil
+	})}
+	prog, err := jq.Compile("length")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := &apiOptions{App: app, Provider: "ziina", Profile: "default", Path: "/account", Header: map[string][]string{},
+		JQ: &jqOut{Writer: out, cmd: &cobra.Command{Use: "api"}, prog: prog}}
+	err = runAPI(context.Background(), opts)
+	wantCode(t, "oversized body", err, exitcode.Provider)
+	if err == nil || !strings.Contains(err.Error(), "too large for --jq") || out.Len() != 0 || read > jq.MaxInput+64<<10 {
+		t.Errorf("err %v, stdout %d bytes, read %d bytes", err, out.Len(), read)
+	}
+}
+
+// endless repeats chunk forever, counting what it hands out in n.
+type endless struct {
+	chunk []byte
+	n     *int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	k := 0
+	for k+len(e.chunk) <= len(p) {
+		k += copy(p[k:], e.chunk)
+	}
+	*e.n += k
+	return k, nil
 }
 
 type roundTrip func(*http.Request) (*http.Response, error)

@@ -17,6 +17,10 @@ import (
 	"strings"
 )
 
+// MaxInput is the largest JSON document --jq takes from outside zauth (a
+// `zauth api` response body): the size of the largest string it builds.
+const MaxInput = 64 << 20
+
 // Error is a fault of the expression: it does not compile, or fails on
 // the value (indexing a string, say). Errors writing the output are not.
 type Error struct {

@@ -21,7 +21,7 @@ import (
 // builds, far above anything zauth prints: without them `"x" | .+. | .+.
 // | ...` doubles a string until memory runs out.
 const (
-	maxString = 64 << 20 // bytes
+	maxString = MaxInput // bytes
 	maxArray  = 8 << 20  // elements
 )
 
