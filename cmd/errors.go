@@ -52,9 +52,9 @@ func hint(err error, p *provider.Provider) string {
 		return "run the login again (raise --timeout if you need longer)"
 	case errors.As(err, &index):
 		if index.Deleted {
-			return "once the directory is writable again (free space, permissions), run the logout again to update the index"
+			return "the login is removed; once the directory is writable again (free space, permissions), the next zauth command rebuilds the index"
 		}
-		return "`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next login, refresh or logout of this login updates the index"
+		return "`zauth token` works meanwhile; once the directory is writable again (free space, permissions), the next zauth command rebuilds the index"
 	case errors.As(err, &state):
 		switch state.State {
 		case keychain.Locked:

@@ -47,7 +47,7 @@ func TestErrorTable(t *testing.T) {
 		{"index not written", wrap(exitcode.Storage, &tokenstore.IndexError{Storage: "keychain", Path: "/s/index.json", Err: errors.New("full")}), nil,
 			exitcode.Storage, "`zauth token` works meanwhile"},
 		{"index not written on logout", wrap(exitcode.Storage, &tokenstore.IndexError{Deleted: true, Storage: "keychain", Path: "/s/index.json", Err: errors.New("full")}), nil,
-			exitcode.Storage, "run the logout again"},
+			exitcode.Storage, "the next zauth command rebuilds the index"},
 		{"keychain unavailable", wrap(exitcode.Storage, &keychain.StateError{State: keychain.Unavailable, Err: errors.New("no bus")}), nil,
 			exitcode.Storage, "pass --insecure-storage (or set ZAUTH_STORAGE=file)"},
 		{"keychain locked", wrap(exitcode.Storage, &keychain.StateError{State: keychain.Locked, Err: errors.New("locked")}), nil,
