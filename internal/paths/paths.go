@@ -56,29 +56,27 @@ func rules(goos string, getenv func(string) string) osRules {
 }
 
 func (r osRules) configDir() string {
-	if d := r.absEnv("XDG_CONFIG_HOME"); d != "" {
-		return r.join(d, "zauth")
-	}
-	if r.goos == "windows" {
-		if d := r.absEnv("AppData"); d != "" {
-			return r.join(d, "zauth")
-		}
-		return r.join(r.home(), "AppData", "Roaming", "zauth")
-	}
-	return r.join(r.home(), ".config", "zauth")
+	return r.dir("XDG_CONFIG_HOME", "AppData", []string{"AppData", "Roaming"}, []string{".config"})
 }
 
 func (r osRules) stateDir() string {
-	if d := r.absEnv("XDG_STATE_HOME"); d != "" {
+	return r.dir("XDG_STATE_HOME", "LocalAppData", []string{"AppData", "Local"}, []string{".local", "state"})
+}
+
+// dir is zauth's directory under $xdg when set (any OS), else under the
+// Windows variable win or home/winHome..., else home/unixHome...
+func (r osRules) dir(xdg, win string, winHome, unixHome []string) string {
+	if d := r.absEnv(xdg); d != "" {
 		return r.join(d, "zauth")
 	}
+	under := unixHome
 	if r.goos == "windows" {
-		if d := r.absEnv("LocalAppData"); d != "" {
+		if d := r.absEnv(win); d != "" {
 			return r.join(d, "zauth")
 		}
-		return r.join(r.home(), "AppData", "Local", "zauth")
+		under = winHome
 	}
-	return r.join(r.home(), ".local", "state", "zauth")
+	return r.join(append(append([]string{r.home()}, under...), "zauth")...)
 }
 
 // home is what os.UserHomeDir reads on the OS; without it (cron, some
