@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -57,7 +57,7 @@ func newFixture(t *testing.T, kind emulator.Kind) *fixture {
 	if kind == emulator.Generic {
 		f.name = "acme"
 	}
-	f.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	f.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	opts := emulator.Options{ClientID: tClientID, RedirectURIs: []string{f.redirect}}
 	P := strings.ToUpper(f.name)
 	switch kind {
@@ -86,15 +86,6 @@ func newFixture(t *testing.T, kind emulator.Kind) *fixture {
 	f.store = &tokenstore.Store{Backend: &keychain.Chunked{Backend: &keychain.File{Path: filepath.Join(state, "tokens.json")}},
 		Storage: tokenstore.File, Dir: state}
 	return f
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // app is an App wired to the fixture.

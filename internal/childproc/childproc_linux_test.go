@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // TestMain lets a test re-run this binary as a process with a controlling
@@ -26,7 +25,7 @@ func TestMain(m *testing.M) {
 // of a terminal, where Ctrl-C reaches its child without forwarding, and
 // when it has no terminal (docker, systemd, CI), where it must forward.
 func TestTerminalForeground(t *testing.T) {
-	ptmx, tty := openPTY(t)
+	ptmx, tty := testsys.OpenPTY(t)
 	defer ptmx.Close()
 	defer tty.Close()
 	report := func(attr *syscall.SysProcAttr, stdin *os.File) string {
@@ -45,25 +44,4 @@ func TestTerminalForeground(t *testing.T) {
 	if got := report(&syscall.SysProcAttr{Setsid: true}, nil); got != "false" {
 		t.Errorf("without a terminal: %s", got)
 	}
-}
-
-func openPTY(t *testing.T) (ptmx, tty *os.File) {
-	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ptmx, tty
 }

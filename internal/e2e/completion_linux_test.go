@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 const bashCompletionLib = "/usr/share/bash-completion/bash_completion"
@@ -50,7 +52,7 @@ func TestBashCompletionInATerminal(t *testing.T) {
 // the terminal happened to echo or redraw does not matter).
 func typeInBash(t *testing.T, dir, script, keys string) string {
 	t.Helper()
-	master, slave := openPTY(t)
+	master, slave := testsys.OpenPTY(t)
 	defer master.Close()
 	bash := exec.Command("bash", "--norc", "--noprofile", "-i")
 	bash.Dir = dir

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // A shell example in the documentation, and how the test treats it: the
@@ -152,13 +153,13 @@ type docsEnv struct {
 
 func newDocsEnv(t *testing.T) *docsEnv {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
-	zbdRedirect := fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	zbdRedirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	zbd := emulator.New(emulator.ZBD, emulator.Options{ClientID: clientID, ClientSecret: zbdSecret, APIKey: zbdAPIKey,
 		RedirectURIs: []string{zbdRedirect}})
 	t.Cleanup(zbd.Close)
 	h.setenv("ZAUTH_ZBD_AUTH_URL="+zbd.AuthURL(), "ZAUTH_ZBD_TOKEN_URL="+zbd.TokenURL(),
 		"ZAUTH_ZBD_API_URL="+zbd.APIURL(), "ZAUTH_ZBD_REDIRECT_URI="+zbdRedirect)
-	acmeRedirect := fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	acmeRedirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	acme := emulator.New(emulator.Generic, emulator.Options{ClientID: clientID, ClientSecret: acmeSecret,
 		RedirectURIs: []string{acmeRedirect}})
 	t.Cleanup(acme.Close)

@@ -5,14 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // TestExecCtrlCOnTerminal: on a terminal, Ctrl-C sends SIGINT to the whole
@@ -23,7 +22,7 @@ import (
 // regression; childproc's TestTerminalForeground covers the decision.)
 func TestExecCtrlCOnTerminal(t *testing.T) {
 	h := seededExec(t)
-	ptmx, tty := openPTY(t)
+	ptmx, tty := testsys.OpenPTY(t)
 	count := filepath.Join(t.TempDir(), "count")
 	// The trap ends the long sleep, however early the signal comes. After
 	// it the child lingers a moment, in which a forwarded copy would arrive
@@ -88,27 +87,4 @@ exit 1`
 		defer mu.Unlock()
 		t.Errorf("exit %d, want the child's 1; terminal:\n%s", code, screen.String())
 	}
-}
-
-// openPTY opens a pseudo-terminal pair.
-func openPTY(t *testing.T) (ptmx, tty *os.File) {
-	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ptmx.Close() })
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tty, err = os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ptmx, tty
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -112,7 +112,7 @@ func newHarness(t *testing.T, kind emulator.Kind, opts emulator.Options) *harnes
 func isolated(t *testing.T, kind emulator.Kind) *harness {
 	t.Helper()
 	h := &harness{t: t, kind: kind, dir: t.TempDir()}
-	h.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	h.redirect = fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	b := make([]byte, 6)
 	rand.Read(b)
 	h.service = "zauth-test-" + hex.EncodeToString(b)
@@ -364,15 +364,6 @@ func (s *started) wait(t *testing.T) result {
 	for range s.lines { // drain so errText is complete
 	}
 	return result{s.stdout.String(), s.errText(), s.cmd.ProcessState.ExitCode()}
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // setRaw overwrites a stored record with arbitrary bytes.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // The interoperability tests run zauth against an authorization server
@@ -174,7 +175,7 @@ func newChrome(t *testing.T) *chrome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port := testsys.FreePort(t)
 	cmd := exec.Command(driver, fmt.Sprintf("--port=%d", port), "--log-path="+filepath.Join(dir, "chromedriver.log"))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

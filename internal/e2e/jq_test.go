@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // --jq against real output: a stored login's JSON and an API response.
@@ -47,7 +48,7 @@ func TestJQ(t *testing.T) {
 
 	// A broken expression is refused before the request is sent: the API
 	// host is unreachable, which would be exit 4 had zauth tried it.
-	h.setenv("ZAUTH_ZIINA_API_URL=http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/api")
+	h.setenv("ZAUTH_ZIINA_API_URL=http://127.0.0.1:" + strconv.Itoa(testsys.FreePort(t)) + "/api")
 	r := h.run("", "api", "ziina", "-X", "POST", "/payment_intent", "-d", `{"amount":1}`, "--jq", ".id |")
 	r.expect(t, 2, `zauth api: --jq ".id |": unexpected EOF`)
 	if r.stdout != "" {

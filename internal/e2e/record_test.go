@@ -14,6 +14,7 @@ import (
 
 	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -21,7 +22,7 @@ import (
 // so the refresh must send the URI the login was made with, not the
 // configured default.
 func TestRefreshAfterLoginOnAnotherPort(t *testing.T) {
-	other := fmt.Sprintf("http://127.0.0.1:%d/callback", freePort(t))
+	other := fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	h := newHarness(t, emulator.ZBD, emulator.Options{RedirectURIs: []string{other}})
 	h.setupClient()
 	port := strings.TrimSuffix(strings.TrimPrefix(other, "http://127.0.0.1:"), "/callback")
@@ -270,7 +271,7 @@ func TestLoginAccount(t *testing.T) {
 	t.Run("account API down", func(t *testing.T) {
 		h := newHarness(t, emulator.ZBD, emulator.Options{})
 		h.setupClient()
-		h.setenv(fmt.Sprintf("ZAUTH_ZBD_API_URL=http://127.0.0.1:%d", freePort(t)))
+		h.setenv(fmt.Sprintf("ZAUTH_ZBD_API_URL=http://127.0.0.1:%d", testsys.FreePort(t)))
 		h.run("", "login", "zbd", "--scope", "user").expect(t, 0, "Logged in to ZBD (profile default):")
 		if rec, _ := h.record("default"); rec == nil || rec.Account != "" {
 			t.Errorf("record %+v", rec)

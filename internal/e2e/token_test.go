@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/emulator"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -160,7 +161,7 @@ func TestTokenFailuresKeepRecord(t *testing.T) {
 			h.emu.InjectTokenFault(emulator.Fault{Hang: true})
 		}, 4, []string{"did not answer in time"}},
 		{"connection refused", func(h *harness) {
-			h.setenv(fmt.Sprintf("ZAUTH_ZIINA_TOKEN_URL=http://127.0.0.1:%d/token", freePort(t)))
+			h.setenv(fmt.Sprintf("ZAUTH_ZIINA_TOKEN_URL=http://127.0.0.1:%d/token", testsys.FreePort(t)))
 		}, 4, []string{"cannot reach Ziina token endpoint", "refused"}},
 		{"no refresh token", func(h *harness) {
 			h.seed(tokenstore.Record{AccessToken: "old", Expiry: time.Now().Add(-time.Hour)})
