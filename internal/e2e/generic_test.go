@@ -33,22 +33,7 @@ func (h *harness) readConfig() string {
 func TestGenericProviderFromConfig(t *testing.T) {
 	h := newHarness(t, emulator.Generic, emulator.Options{})
 	u := h.emu.URL
-	h.writeConfig(fmt.Sprintf(`providers:
-  acme:
-    display_name: Acme
-    auth_url: %[1]s/authorize
-    token_url: %[1]s/token
-    issuer: %[1]s
-    iss_on_redirect: true
-    revocation_url: %[1]s/revoke
-    introspection_url: %[1]s/introspect
-    userinfo_url: %[1]s/userinfo
-    client_auth: post
-    scopes:
-      read: read things
-      write: change things
-      offline_access: stay logged in
-`, u))
+	h.acmeConfig()
 	out := h.mustRun("", "providers").stdout
 	if !strings.Contains(out, "acme (Acme)") || !strings.Contains(out, u+"/token") {
 		t.Errorf("providers:\n%s", out)
@@ -57,7 +42,6 @@ func TestGenericProviderFromConfig(t *testing.T) {
 		t.Errorf("scopes acme:\n%s", out)
 	}
 	h.run("", "login", "acme", "--scope", "reed").expect(t, 2, `unknown acme scope "reed"`, `did you mean "read"`)
-	h.setupClient()
 	h.run("", "login", "acme", "--scope", "read+offline_access").expect(t, 0, "Logged in to Acme", "read offline_access")
 	if q := h.emu.LastAuthRequest(); q.Get("code_challenge_method") != "S256" || q.Get("scope") != "read offline_access" {
 		t.Errorf("authorization request: %v", q)

@@ -74,6 +74,7 @@ func (h *harness) acmeConfig() {
     client_auth: post
     scopes:
       read: read things
+      write: change things
       offline_access: stay logged in
 `, h.emu.URL))
 	h.setupClient()
