@@ -3,18 +3,13 @@ package cmd
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/zauth-cli/zauth/internal/config"
 	"github.com/zauth-cli/zauth/internal/exitcode"
-	"github.com/zauth-cli/zauth/internal/provider"
 	"github.com/zauth-cli/zauth/internal/session"
 	"github.com/zauth-cli/zauth/internal/textsafe"
-	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 // logoutView is one `logout --json` element; its field names are stable.
@@ -141,7 +136,11 @@ func (a *App) logout(ctx context.Context, name, profile string) (logoutView, err
 	if err != nil {
 		// A provider no longer configured: its stored login can still be
 		// removed, without revoking (zauth no longer knows where).
-		if t, err = a.unconfiguredTarget(name, profile, err); err != nil {
+		cfg, cfgErr := a.Config()
+		if cfgErr != nil {
+			return logoutView{}, err
+		}
+		if t, err = session.UnconfiguredTarget(cfg, a.Store(), name, profile, err); err != nil {
 			return logoutView{}, err
 		}
 		unconfigured = true
@@ -165,22 +164,4 @@ func (a *App) logout(ctx context.Context, name, profile string) (logoutView, err
 		fmt.Fprintf(a.Err, "Logged out of %s (profile %s), removed from the %s.\n", p.DisplayName, t.Profile, res.Storage)
 	}
 	return logoutView{Provider: p.Name, Profile: t.Profile, Storage: res.Storage, Removed: true, Revoked: res.Revoked, Damaged: res.Damaged}, nil
-}
-
-// unconfiguredTarget is a target for removing the stored login of a
-// provider the configuration no longer defines; cause is why it could not
-// be resolved, returned when it is not that.
-func (a *App) unconfiguredTarget(name, profile string, cause error) (session.Target, error) {
-	cfg, err := a.Config()
-	if err != nil || config.CheckProfile(profile) != nil || config.CheckProfile(name) != nil {
-		return session.Target{}, cause
-	}
-	if _, err := cfg.Provider(name); err == nil {
-		return session.Target{}, cause // configured, but broken: say why
-	}
-	if _, err := a.Store().Load(name, profile); errors.Is(err, tokenstore.ErrNotFound) {
-		return session.Target{}, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s); nothing to remove", name, profile).
-			WithHint(strings.TrimSuffix(cause.Error(), "."))
-	}
-	return session.Target{Provider: provider.Custom(name), Profile: profile}, nil
 }

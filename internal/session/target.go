@@ -1,7 +1,9 @@
 package session
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/zauth-cli/zauth/internal/config"
 	"github.com/zauth-cli/zauth/internal/exitcode"
@@ -50,6 +52,24 @@ func NewTarget(cfg *config.Config, secret SecretLookup, name, profile string) (T
 	}
 	return Target{Provider: p, Profile: profile, RedirectURI: redirect,
 		Client: func() (oauth.Client, error) { return ResolveClient(cfg, secret, p) }}, nil
+}
+
+// UnconfiguredTarget is a target for removing the stored login of a
+// provider the configuration no longer defines (nothing is revoked: zauth
+// no longer knows where); cause is why the provider could not be
+// resolved, returned when it is not that.
+func UnconfiguredTarget(cfg *config.Config, store *tokenstore.Store, name, profile string, cause error) (Target, error) {
+	if config.CheckProfile(profile) != nil || config.CheckProfile(name) != nil {
+		return Target{}, cause
+	}
+	if _, err := cfg.Provider(name); err == nil {
+		return Target{}, cause // configured, but broken: say why
+	}
+	if _, err := store.Load(name, profile); errors.Is(err, tokenstore.ErrNotFound) {
+		return Target{}, exitcode.Newf(exitcode.LoginNeeded, "not logged in to %s (profile %s); nothing to remove", name, profile).
+			WithHint(strings.TrimSuffix(cause.Error(), "."))
+	}
+	return Target{Provider: provider.Custom(name), Profile: profile}, nil
 }
 
 // ResolveClient returns p's client id, Basic user and secret. A provider
