@@ -291,13 +291,11 @@ func (s *Store) agrees(idx []Entry) bool {
 		if p.name != File {
 			continue
 		}
-		keys, err := listTokens(p.b)
+		stored, err := storedTokens(p.b)
 		if err != nil {
 			continue
 		}
-		stored := map[string]bool{}
-		for _, k := range keys {
-			stored[k] = true
+		for k := range stored {
 			if _, _, ok := strings.Cut(strings.TrimPrefix(k, "token:"), ":"); ok && !listed[k] {
 				return false // stored, not listed
 			}
@@ -510,19 +508,28 @@ func markStale(path string) {
 	}
 }
 
+// storedTokens is the set of token keys b holds.
+func storedTokens(b keychain.Backend) (map[string]bool, error) {
+	keys, err := listTokens(b)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		stored[k] = true
+	}
+	return stored, nil
+}
+
 // reconcile makes the index match the logins in storage, for each place
 // that can be listed: the index was lost or damaged, or logins were
 // stored or removed behind its back. The entries of a
 // place that cannot be listed are kept as they are.
 func (s *Store) reconcile(idx []Entry) []Entry {
 	for _, p := range s.places() {
-		keys, err := listTokens(p.b)
+		stored, err := storedTokens(p.b)
 		if err != nil {
 			continue
-		}
-		stored := map[string]bool{}
-		for _, k := range keys {
-			stored[k] = true
 		}
 		for i, e := range idx {
 			if e.Storage == "" && stored[TokenKey(e.Provider, e.Profile)] {
