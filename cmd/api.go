@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -161,7 +162,10 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 		return writeJSON(opts.JQ, v)
 	}
 	if ok {
-		_, err = io.Copy(app.Out, resp.Body)
+		if isTerminal(app.Out) {
+			return copyForTerminal(app.Out, resp.Body)
+		}
+		_, err = io.Copy(app.Out, resp.Body) // piped: byte for byte
 		return err
 	}
 	// The error body goes to a terminal: cleaned of escape sequences.
@@ -187,4 +191,23 @@ func readData(app *App, data string) ([]byte, error) {
 		return nil, exitcode.Newf(exitcode.Usage, "-d @%s: %v", name, err)
 	}
 	return b, nil
+}
+
+// copyForTerminal writes a provider's body for a person to read: line by
+// line (so no character is split), cleaned of escape sequences and other
+// control characters that would drive the terminal.
+func copyForTerminal(w io.Writer, body io.Reader) error {
+	r := bufio.NewReader(body)
+	for {
+		line, err := r.ReadString('\n')
+		if _, werr := io.WriteString(w, textsafe.Text(line)); werr != nil {
+			return werr
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
