@@ -4,6 +4,10 @@
 # are never touched. Used by the test suite and the benchmark.
 #
 #   scripts/with-keyring.sh go test ./...
+#
+# The keyring daemon runs in the foreground as this script's child, with its
+# messages in a log that is printed when the command fails or the daemon
+# does not last the run.
 set -euo pipefail
 if [ "${ZAUTH_IN_KEYRING:-}" = 1 ]; then exec "$@"; fi
 for tool in dbus-run-session gnome-keyring-daemon; do
@@ -18,26 +22,57 @@ fi
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run" ZAUTH_IN_KEYRING=1
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
-# A probe that writes one item tells a usable keyring from one whose unlock
-# did not take (seen on a loaded machine): then the daemon is started again.
-probe="$scratch/probe"
-if command -v go >/dev/null; then
-  (cd "$(dirname "$0")/.." && go build -o "$probe" ./internal/bench/floor)
-fi
-export PROBE="$probe"
+export KEYRING_LOG="$scratch/keyring.log"
+
+# A probe that writes one item tells when the keyring is ready: registered
+# on the bus, with its login collection unlocked.
+export PROBE="$scratch/probe"
+(cd "$(dirname "$0")/.." && go build -o "$PROBE" ./internal/bench/floor)
+
+# The bus starts nothing on demand. With the system's service files, a call
+# that finds no keyring daemon would start a second one: it cannot unlock
+# the keyring, and the call then waits on an unlock prompt nobody answers.
+cat >"$scratch/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$XDG_RUNTIME_DIR</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+
 # Not exec: the EXIT trap removes the scratch directory afterwards.
-dbus-run-session -- bash -c '
-  set -e
-  replace=
-  for attempt in 1 2 3; do
-    eval "$(printf "throwaway" | gnome-keyring-daemon $replace --unlock --components=secrets)"
-    export GNOME_KEYRING_CONTROL
-    [ -x "$PROBE" ] || break
-    if err=$(printf ok | "$PROBE" -set zauth-keyring-probe probe 2>&1); then break; fi
-    echo "with-keyring: the throwaway keyring is not usable yet ($err); starting it again" >&2
-    [ "$attempt" = 3 ] && { echo "with-keyring: giving up" >&2; exit 1; }
-    sleep 1
-    replace=--replace
+dbus-run-session --config-file="$scratch/bus.conf" -- bash -c '
+  set -u
+  say() { printf "with-keyring: %s\n" "$*" >&2; }
+  printf throwaway | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>"$KEYRING_LOG" &
+  daemon=$!
+  export GNOME_KEYRING_CONTROL=$XDG_RUNTIME_DIR/keyring
+  ready=
+  for _ in $(seq 300); do
+    if printf ok | "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then ready=1; break; fi
+    kill -0 "$daemon" 2>/dev/null || break
+    sleep 0.1
   done
-  "$@"
+  if [ -z "$ready" ]; then
+    say "the throwaway keyring did not become usable; its log:"; cat "$KEYRING_LOG" >&2
+    exit 1
+  fi
+  status=0
+  "$@" || status=$?
+  if ! kill -0 "$daemon" 2>/dev/null; then
+    wait "$daemon"; say "the keyring daemon exited during the run (status $?)"
+    [ "$status" = 0 ] && status=1
+  fi
+  if [ "$status" != 0 ] && [ -s "$KEYRING_LOG" ]; then
+    say "the keyring daemon'"'"'s last messages:"; tail -n 40 "$KEYRING_LOG" >&2
+  fi
+  kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+  exit "$status"
 ' with-keyring "$@"

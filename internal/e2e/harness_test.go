@@ -116,7 +116,7 @@ func isolated(t *testing.T, kind emulator.Kind) *harness {
 	b := make([]byte, 6)
 	rand.Read(b)
 	h.service = "zauth-test-" + hex.EncodeToString(b)
-	t.Cleanup(h.wipeKeychain)
+	t.Cleanup(func() { keyringWipe(t, h.service) })
 
 	P := strings.ToUpper(h.name())
 	for _, kv := range os.Environ() {
@@ -143,17 +143,6 @@ func (h *harness) name() string {
 		return "acme"
 	}
 	return string(h.kind)
-}
-
-func (h *harness) wipeKeychain() {
-	for _, p := range []string{"ziina", "zbd", "acme"} {
-		for _, name := range []string{"client_secret", "api_key"} {
-			keyring.Delete(h.service, tokenstore.SecretKey(p, name))
-		}
-		for _, prof := range []string{"default", "work", "other"} {
-			keyring.Delete(h.service, tokenstore.TokenKey(p, prof))
-		}
-	}
 }
 
 // setenv adds or replaces environment variables for later runs.
@@ -234,7 +223,7 @@ func (h *harness) setupClient() {
 // record reads a stored login straight from the Secret Service.
 func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 	h.t.Helper()
-	data, err := keyring.Get(h.service, tokenstore.TokenKey(h.name(), profile))
+	data, err := keyringGet(h.t, h.service, tokenstore.TokenKey(h.name(), profile))
 	if err == keyring.ErrNotFound {
 		return nil, false
 	}
@@ -250,7 +239,7 @@ func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 
 // rawRecord returns the stored bytes, to prove a failure changed nothing.
 func (h *harness) rawRecord(profile string) string {
-	data, err := keyring.Get(h.service, tokenstore.TokenKey(h.name(), profile))
+	data, err := keyringGet(h.t, h.service, tokenstore.TokenKey(h.name(), profile))
 	if err != nil && err != keyring.ErrNotFound {
 		h.t.Fatalf("keyring: %v", err)
 	}
@@ -277,9 +266,7 @@ func (h *harness) seed(r tokenstore.Record) {
 		r.ObtainedAt = time.Now().UTC()
 	}
 	data, _ := json.Marshal(r)
-	if err := keyring.Set(h.service, tokenstore.TokenKey(r.Provider, r.Profile), string(data)); err != nil {
-		h.t.Fatal(err)
-	}
+	keyringSet(h.t, h.service, tokenstore.TokenKey(r.Provider, r.Profile), string(data))
 	if err := os.Remove(filepath.Join(h.stateDir(), "index.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		h.t.Fatal(err)
 	}
@@ -369,9 +356,7 @@ func (s *started) wait(t *testing.T) result {
 // setRaw overwrites a stored record with arbitrary bytes.
 func setRaw(t *testing.T, h *harness, profile, data string) {
 	t.Helper()
-	if err := keyring.Set(h.service, tokenstore.TokenKey(h.name(), profile), data); err != nil {
-		t.Fatal(err)
-	}
+	keyringSet(t, h.service, tokenstore.TokenKey(h.name(), profile), data)
 }
 
 func sleep() { time.Sleep(100 * time.Millisecond) }

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/internal/keychain"
 	"github.com/zauth-cli/zauth/internal/testsys"
@@ -121,7 +119,7 @@ func TestIndexIsACache(t *testing.T) {
 			// Stored by an earlier zauth, never indexed; one of a provider
 			// that is no longer configured.
 			for _, k := range []string{"token:ziina:lost1", "token:gone:default"} {
-				keyring.Set(h.service, k, `{"v":1,"provider":"x","access_token":"a","refresh_token":"r"}`)
+				keyringSet(t, h.service, k, `{"v":1,"provider":"x","access_token":"a","refresh_token":"r"}`)
 			}
 			index := filepath.Join(h.dir, "state", "zauth", "index.json")
 			if damage == "corrupt" {
@@ -155,9 +153,9 @@ func TestIndexIsACache(t *testing.T) {
 func TestLogoutByName(t *testing.T) {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
 	h.run("", "logout", "ziina", "--profile", "nosuch").expect(t, 3, "not logged in to ziina (profile nosuch)")
-	keyring.Set(h.service, "token:gone:default", `{"v":1,"provider":"gone","profile":"default","access_token":"a"}`)
+	keyringSet(t, h.service, "token:gone:default", `{"v":1,"provider":"gone","profile":"default","access_token":"a"}`)
 	h.run("", "logout", "gone").expect(t, 0, "gone")
-	if v, err := keyring.Get(h.service, "token:gone:default"); err == nil {
+	if v, err := keyringGet(t, h.service, "token:gone:default"); err == nil {
 		t.Errorf("logout left %q", v)
 	}
 	h.run("", "logout", "gone").expect(t, 3, "not logged in to gone")

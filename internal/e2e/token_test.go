@@ -131,7 +131,7 @@ func TestTokenFailuresKeepRecord(t *testing.T) {
 		code  int
 		wants []string
 	}{
-		{"not logged in", func(h *harness) { h.wipeKeychain(); h.setupClient() }, 3, []string{"not logged in to ziina", "zauth login ziina"}},
+		{"not logged in", func(h *harness) { keyringWipe(h.t, h.service); h.setupClient() }, 3, []string{"not logged in to ziina", "zauth login ziina"}},
 		{"invalid_grant", func(h *harness) { h.emu.RevokeAllRefreshTokens() }, 3, []string{"can no longer be refreshed", "invalid_grant", "zauth login ziina"}},
 		{"500", func(h *harness) {
 			h.emu.InjectTokenFault(emulator.Fault{Status: 500, Body: "<html>oops</html>", ContentType: "text/html"})

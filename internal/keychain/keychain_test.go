@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/testsys"
 )
 
 // limited is a backend that refuses values over a size, like Windows
@@ -190,10 +191,11 @@ func requireSecretService(t *testing.T) {
 // stored, and says "absent" only when it is.
 func TestFastGetMatchesGoKeyring(t *testing.T) {
 	requireSecretService(t)
-	if err := keyring.Set("zauth-test-fast", "k1", "value-1"); err != nil {
+	set := func() error { return keyring.Set("zauth-test-fast", "k1", "value-1") }
+	if err := testsys.Within(t, DefaultTimeout, "go-keyring's write", set); err != nil {
 		t.Fatal(err)
 	}
-	defer keyring.Delete("zauth-test-fast", "k1")
+	defer testsys.Within(t, DefaultTimeout, "go-keyring's delete", func() error { return keyring.Delete("zauth-test-fast", "k1") })
 	v, found, ok := fastGet("zauth-test-fast", "k1")
 	if !ok || !found || v != "value-1" {
 		t.Fatalf("fastGet = %q found=%v ok=%v", v, found, ok)

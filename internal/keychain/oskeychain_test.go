@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
@@ -51,7 +52,10 @@ func RequireOSKeychain(t testing.TB) *OS {
 		unavailable(textsafe.Line(err.Error()))
 	}
 	t.Cleanup(func() {
-		if err := keyring.DeleteAll(k.Service); err != nil {
+		// go-keyring has no timeout of its own.
+		if err := testsys.Within(t, k.Timeout, "deleting the test's keychain items", func() error {
+			return keyring.DeleteAll(k.Service)
+		}); err != nil {
 			t.Errorf("cleaning up the keychain service %s: %v", k.Service, err)
 		}
 	})
