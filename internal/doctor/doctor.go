@@ -180,15 +180,25 @@ func fileStore(path string) []Result {
 	return out
 }
 
-// index checks that every login the index lists is stored.
+// index checks that every login the index lists is stored, and that the
+// index can be saved: listing works without it (each command rebuilds it
+// from storage), so the store's warning becomes this check's result.
 func (e Env) index() []Result {
-	entries, err := e.Store.List()
+	const fix = "make the state directory writable; zauth rebuilds the index from what is stored"
+	s := *e.Store
+	var unsaved strings.Builder
+	s.Warn = &unsaved
+	entries, err := s.List()
 	if err != nil {
-		return []Result{{"login index", Fail, textsafe.Line(err.Error()), "make the state directory writable; zauth rebuilds the index from what is stored"}}
+		return []Result{{"login index", Fail, textsafe.Line(err.Error()), fix}}
 	}
 	var out []Result
+	if unsaved.Len() > 0 {
+		out = append(out, Result{"login index", Warn, fmt.Sprintf("%s; %d stored login(s) listed from storage",
+			textsafe.Line(strings.TrimPrefix(unsaved.String(), "zauth: warning: ")), len(entries)), fix})
+	}
 	for _, en := range entries {
-		_, err := e.Store.Load(en.Provider, en.Profile)
+		_, err := s.Load(en.Provider, en.Profile)
 		switch {
 		case errors.Is(err, tokenstore.ErrNotFound):
 			out = append(out, Result{"login index", Warn, fmt.Sprintf("lists %s (profile %s), but no token is stored for it", textsafe.Line(en.Provider), textsafe.Line(en.Profile)),

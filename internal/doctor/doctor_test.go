@@ -96,3 +96,27 @@ func TestClockSkew(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexThatCannotBeSaved: when the login index cannot be written (here
+// a directory sits at its path), every command still lists the logins from
+// storage, so doctor's index check used to pass. It is a warning, with the
+// fix, and the store's own stderr warning is not printed besides.
+func TestIndexThatCannotBeSaved(t *testing.T) {
+	dir := t.TempDir()
+	var stderr strings.Builder
+	s := &tokenstore.Store{Backend: &keychain.File{Path: filepath.Join(t.TempDir(), "tokens.json")}, Dir: dir, Warn: &stderr}
+	if err := s.Save(&tokenstore.Record{Provider: "ziina", Profile: "default", AccessToken: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	index := filepath.Join(dir, "index.json")
+	os.Remove(index)
+	os.Mkdir(index, 0o700)
+	got := Env{Store: s}.index()
+	if len(got) != 1 || got[0].Status != Warn || !strings.Contains(got[0].Detail, "could not be saved") ||
+		!strings.Contains(got[0].Detail, "1 stored login") || got[0].Fix == "" || strings.Contains(got[0].Detail, "zauth: warning") {
+		t.Errorf("index check: %+v", got)
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("the store also warned on stderr: %q", stderr.String())
+	}
+}

@@ -234,6 +234,9 @@ func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why st
 		!strings.Contains(st.stderr, "could not be saved") {
 		t.Errorf("status while the index cannot be saved: exit %d, %+v\n%s", st.code, got, st.stderr)
 	}
+	if lines, _, _ := doctorReport(t, h, "--offline"); !hasLine(lines, "warn login index:", "could not be saved", "1 stored login(s)", "writable") {
+		t.Errorf("doctor while the index cannot be saved:\n%s", strings.Join(lines, "\n"))
+	}
 	repair()
 	h.mustRun("", "login", "ziina", "--profile", "other", "--scope", "read_account")
 	if got := h.statusProfiles(); !slices.Equal(got, []string{"ziina/other", "ziina/work"}) {
