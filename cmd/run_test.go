@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/spf13/cobra"
-	"github.com/zauth-cli/zauth/internal/jq"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,8 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/zauth-cli/zauth/internal/emulator"
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/jq"
+	"github.com/zauth-cli/zauth/internal/keychain"
 	"github.com/zauth-cli/zauth/internal/paths"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
@@ -175,6 +177,49 @@ func TestRunLogoutUnconfigured(t *testing.T) {
 	}
 	_, errOut := f.must(exitcode.LoginNeeded, "", "logout", "acme")
 	contains(t, "second logout", errOut, "zauth: not logged in to acme (profile default); nothing to remove; unknown provider \"acme\"")
+}
+
+// refusingDelete is a store backend that refuses to delete one key.
+type refusingDelete struct {
+	*keychain.Chunked
+	key string
+}
+
+func (r refusingDelete) Delete(key string) error {
+	if key == r.key {
+		return exitcode.New(exitcode.Storage, errors.New("the keychain refused to delete "+key))
+	}
+	return r.Chunked.Delete(key)
+}
+
+// TestRunLogoutAllSweepFails: logout --all removes the listed logins, then
+// an unlisted record it cannot delete. That failure is reported on its
+// own line and in the exit message, and is not counted as a failed logout
+// of the listed ones (it once read "1 of 1 logouts did not complete" after
+// the one logout had completed).
+func TestRunLogoutAllSweepFails(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	f.login("--scope", "read_account")
+	backend := f.store.Backend.(*keychain.Chunked)
+	const unlisted = "token:not-a-login-key"
+	if err := backend.Set(unlisted, `{"v":1}`); err != nil {
+		t.Fatal(err)
+	}
+	f.store.Backend = refusingDelete{backend, unlisted}
+	app, out, errb := f.runApp("")
+	err := runLogout(context.Background(), &logoutOptions{App: app, All: true, Profile: "default", JSON: true})
+	wantCode(t, "logout --all", err, exitcode.Storage)
+	if err == nil || err.Error() != "the search for unlisted login records did not complete" {
+		t.Errorf("error %v, want the sweep named", err)
+	}
+	contains(t, "stderr", errb.String(), "zauth: the keychain refused to delete "+unlisted)
+	if strings.Contains(errb.String(), "logouts did not complete") {
+		t.Errorf("the sweep counted as a failed logout:\n%s", errb)
+	}
+	contains(t, "logout --all --json", out.String(), `"provider": "ziina"`, `"removed": true`)
+	if _, err := backend.Get(tokenstore.TokenKey("ziina", "default")); !errors.Is(err, keychain.ErrNotFound) {
+		t.Errorf("the listed login is still stored: %v", err)
+	}
 }
 
 // TestRunStatusNeedsLogin: a login that expired and cannot be refreshed
