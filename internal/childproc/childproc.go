@@ -16,15 +16,16 @@ import (
 	"github.com/zauth-cli/zauth/internal/config"
 )
 
-// Environ returns the process's environment without zauth's own secrets,
-// for a child process.
+// Environ returns the process's environment without secrets, for a child
+// process.
 func Environ() []string {
 	return Scrub(os.Environ())
 }
 
-// Scrub returns env (NAME=value entries) without zauth's own secrets: the
-// variables config.EnvVars marks Secret (ZAUTH_<PROVIDER>_CLIENT_SECRET,
-// ZAUTH_<PROVIDER>_API_KEY), in any case (Windows names ignore it).
+// Scrub returns env (NAME=value entries) without the variables
+// config.EnvVars marks Secret (ZAUTH_<PROVIDER>_CLIENT_SECRET,
+// ZAUTH_<PROVIDER>_API_KEY, ZAUTH_ACCESS_TOKEN), in any case (Windows
+// names ignore it).
 func Scrub(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {

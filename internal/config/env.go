@@ -15,8 +15,9 @@ type EnvVar struct {
 	// stands for any provider name and <KEY> for any key of ProviderKeys.
 	Name    string
 	Meaning string // one line, for the man page
-	// Secret marks zauth's own credentials: never passed on to a command
-	// zauth runs (exec's command, the browser opener).
+	// Secret marks credentials never passed on to a command zauth runs
+	// (exec's command, the browser opener): zauth's own, and the token
+	// zauth exec gave the command that ran this zauth (exec sets its own).
 	Secret bool
 	Valid  func(string) bool // nil: any value
 	Want   string            // what Valid accepts, for the message
@@ -40,7 +41,7 @@ var EnvVars = []EnvVar{
 	{Name: "ZAUTH_KEYRING_SERVICE", Meaning: "the keychain service name items are kept under (default zauth)"},
 	{Name: "ZAUTH_DEBUG", Meaning: "1 traces provider HTTP exchanges, secrets redacted (as --verbose)",
 		Valid: func(v string) bool { return v == "0" || v == "1" }, Want: `"1" or "0"`},
-	{Name: "ZAUTH_ACCESS_TOKEN", Meaning: "set by zauth exec for the command it runs: the access token; zauth itself does not read it"},
+	{Name: "ZAUTH_ACCESS_TOKEN", Meaning: "set by zauth exec for the command it runs: the access token; zauth itself does not read it, nor pass it on", Secret: true},
 }
 
 func positiveDuration(v string) bool {

@@ -13,7 +13,7 @@ func TestSecretEnv(t *testing.T) {
 		"ZAUTH_ACME_CLIENT_SECRET":  true,
 		"ZAUTH_MY-IDP_API_KEY":      true,
 		"zauth_acme_client_secret":  true, // Windows names ignore case
-		"ZAUTH_ACCESS_TOKEN":        false,
+		"ZAUTH_ACCESS_TOKEN":        true, // another zauth exec's, not passed on
 		"ZAUTH_ZIINA_CLIENT_ID":     false,
 		"ZAUTH_ZIINA_REDIRECT_URI":  false,
 		"ZAUTH_CLIENT_SECRET":       false, // no provider

@@ -162,6 +162,7 @@ func checkNoSecretEnv(t *testing.T, env string) {
 func TestExecScrubsZauthSecrets(t *testing.T) {
 	h := seededExec(t)
 	h.setenv(secretEnv...)
+	h.setenv(outerToken) // zauth exec run inside another one
 	r := h.mustRun("", "exec", "ziina", "--", "env")
 	for _, want := range []string{"ZAUTH_ACCESS_TOKEN=exec-token-S3CRET", "ZAUTH_ZIINA_REDIRECT_URI="} {
 		if !strings.Contains(r.stdout, want) {
@@ -169,14 +170,23 @@ func TestExecScrubsZauthSecrets(t *testing.T) {
 		}
 	}
 	checkNoSecretEnv(t, r.stdout)
+	if strings.Contains(r.stdout, outerToken) {
+		t.Error("the child's environment has the outer zauth exec's token")
+	}
 }
 
+// outerToken is what a zauth started by `zauth exec` finds in its
+// environment: the token exec gave its command.
+const outerToken = "ZAUTH_ACCESS_TOKEN=outer-token-S3CRET"
+
 // TestBrowserOpenerGetsNoSecrets: the $BROWSER command (and the browser it
-// starts) does not inherit zauth's client secrets either.
+// starts) does not inherit zauth's client secrets either, nor the access
+// token of a zauth exec that ran zauth login.
 func TestBrowserOpenerGetsNoSecrets(t *testing.T) {
 	h := newHarness(t, emulator.Ziina, emulator.Options{})
 	h.mustRun("", "client", "set", "ziina", "--client-id", clientID, "--username", ziinaUser)
 	h.setenv(secretEnv...) // the Ziina password comes from the environment
+	h.setenv(outerToken)   // as for a login run by a command of zauth exec
 	dump := filepath.Join(h.dir, "browser.env")
 	script := filepath.Join(h.dir, "browser.sh")
 	body := fmt.Sprintf("#!/bin/sh\nenv > %s\nexec %s \"$@\"\n", dump, browserBin)
@@ -193,4 +203,7 @@ func TestBrowserOpenerGetsNoSecrets(t *testing.T) {
 		t.Fatalf("the browser's environment dump looks wrong:\n%s", env)
 	}
 	checkNoSecretEnv(t, string(env))
+	if strings.Contains(string(env), "ZAUTH_ACCESS_TOKEN") {
+		t.Error("the browser's environment has the access token zauth exec gave the command that ran zauth login")
+	}
 }
