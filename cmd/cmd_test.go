@@ -168,6 +168,10 @@ func TestVersionFromPlainBuild(t *testing.T) {
 	if err != nil {
 		t.Skipf("not a git checkout: %v", err)
 	}
+	top, _ := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if fi, err := os.Stat(filepath.Join(strings.TrimSpace(string(top)), ".git")); err == nil && !fi.IsDir() {
+		t.Skip("a git worktree: the Go toolchain stamps a build only where .git is a directory")
+	}
 	bin := filepath.Join(t.TempDir(), "zauth")
 	build := exec.Command("go", "build", "-o", bin, "..")
 	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=auto")
