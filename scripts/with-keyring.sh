@@ -10,15 +10,14 @@
 # does not last the run.
 set -euo pipefail
 if [ "${ZAUTH_IN_KEYRING:-}" = 1 ]; then exec "$@"; fi
-for tool in dbus-run-session gnome-keyring-daemon; do
+for tool in go dbus-run-session gnome-keyring-daemon; do
   command -v "$tool" >/dev/null || { echo "with-keyring: $tool not found (install gnome-keyring, dbus, dbus-x11)" >&2; exit 1; }
 done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # Go's caches stay where they are, so the suite does not rebuild everything.
-if command -v go >/dev/null; then
-  export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)"
-fi
+GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
+export GOCACHE GOMODCACHE GOPATH
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run" ZAUTH_IN_KEYRING=1
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
@@ -48,6 +47,7 @@ cat >"$scratch/bus.conf" <<EOF
 EOF
 
 # Not exec: the EXIT trap removes the scratch directory afterwards.
+# shellcheck disable=SC2016 # the script is expanded by the inner bash
 dbus-run-session --config-file="$scratch/bus.conf" -- bash -c '
   set -u
   say() { printf "with-keyring: %s\n" "$*" >&2; }
@@ -56,7 +56,7 @@ dbus-run-session --config-file="$scratch/bus.conf" -- bash -c '
   export GNOME_KEYRING_CONTROL=$XDG_RUNTIME_DIR/keyring
   ready=
   for _ in $(seq 300); do
-    if printf ok | "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then ready=1; break; fi
+    if printf ok | timeout 10 "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then ready=1; break; fi
     kill -0 "$daemon" 2>/dev/null || break
     sleep 0.1
   done
@@ -71,7 +71,7 @@ dbus-run-session --config-file="$scratch/bus.conf" -- bash -c '
     [ "$status" = 0 ] && status=1
   fi
   if [ "$status" != 0 ] && [ -s "$KEYRING_LOG" ]; then
-    say "the keyring daemon'"'"'s last messages:"; tail -n 40 "$KEYRING_LOG" >&2
+    say "the last messages of the keyring daemon:"; tail -n 40 "$KEYRING_LOG" >&2
   fi
   kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
   exit "$status"
