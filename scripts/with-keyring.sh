@@ -31,6 +31,8 @@ export PROBE="$scratch/probe"
 # The bus starts nothing on demand. With the system's service files, a call
 # that finds no keyring daemon would start a second one: it cannot unlock
 # the keyring, and the call then waits on an unlock prompt nobody answers.
+# Otherwise it is the standard session bus, with its generous limits (the
+# built-in ones allow 64 connections in authentication, for 5 s each).
 cat >"$scratch/bus.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -43,6 +45,15 @@ cat >"$scratch/bus.conf" <<EOF
     <allow eavesdrop="true"/>
     <allow own="*"/>
   </policy>
+  <limit name="auth_timeout">240000</limit>
+  <limit name="max_incomplete_connections">10000</limit>
+  <limit name="max_completed_connections">100000</limit>
+  <limit name="max_connections_per_user">100000</limit>
+  <limit name="max_match_rules_per_connection">50000</limit>
+  <limit name="max_replies_per_connection">50000</limit>
+  <limit name="max_incoming_bytes">1000000000</limit>
+  <limit name="max_outgoing_bytes">1000000000</limit>
+  <limit name="max_message_size">1000000000</limit>
 </busconfig>
 EOF
 
