@@ -90,6 +90,9 @@ func TestVerboseRedactsUserHeaders(t *testing.T) {
 	if strings.Contains(r.stderr, "S3CRET") {
 		t.Errorf("the trace leaks a header value:\n%s", r.stderr)
 	}
+	if n := len(h.emu.Secrets()); n < 2 {
+		t.Fatalf("only %d secrets issued: the test proves nothing", n)
+	}
 	h.noSecretIn(r.stderr)
 }
 
