@@ -26,9 +26,9 @@ func TestTransportCleansProviderText(t *testing.T) {
 	body := `{"error":"x\u001b[2J\u009b2J\u202ey"}`
 	answers := []string{
 		// Go's client keeps the status line's text as sent.
-		"HTTP/1.1 400 Bad\x1b]0;pwned\x07 Request\r\nContent-Type: application/json\r\nX-Note: a\u202eb\u009b2Jc\r\n" +
+		"HTTP/1.1 400 Bad\x1b]0;pwned\x07 Request\r\nConnection: close\r\nContent-Type: application/json\r\nX-Note: a\u202eb\u009b2Jc\r\n" +
 			"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body,
-		"HTTP/1.1 200 OK\r\nContent-Type: text/\u202ehtml\r\nContent-Length: 2\r\n\r\nhi",
+		"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/\u202ehtml\r\nContent-Length: 2\r\n\r\nhi",
 	}
 	go func() {
 		for _, a := range answers {
