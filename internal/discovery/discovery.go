@@ -15,6 +15,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 // Metadata holds the fields zauth uses.
@@ -207,7 +208,7 @@ func (m *Metadata) clientAuth(public bool) authChoice {
 		c.value, c.why = provider.AuthNone, "the server supports only public clients (none) among the methods zauth has"
 		return c
 	default:
-		c.value, c.why = provider.AuthBasic, "the server lists no method zauth has ("+strings.Join(methods, ", ")+"); trying client_secret_basic"
+		c.value, c.why = provider.AuthBasic, "the server lists no method zauth has ("+textsafe.Short(strings.Join(methods, ", "), 200)+"); trying client_secret_basic"
 	}
 	if none {
 		c.publicToo = true

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 func TestCandidates(t *testing.T) {
@@ -111,6 +112,38 @@ func TestDefinitionConsentRule(t *testing.T) {
 		q, err := provider.FromDefinition("acme", back)
 		if err != nil || !reflect.DeepEqual(p, q) {
 			t.Errorf("%+v: the YAML\n%s\nreads back as %+v, want %+v (%v)", c.m, b, q, p, err)
+		}
+	}
+}
+
+// TestDefinitionHostileDocument: providers add shows the block it writes
+// and its choices before writing them, so a discovery document must not
+// reach the terminal (or the config file) with bidi overrides or C1
+// controls: an endpoint that reads as another, a scope that hides the
+// lines around it. yaml.v3 writes U+202E as it is.
+func TestDefinitionHostileDocument(t *testing.T) {
+	base := Metadata{Issuer: "https://i", AuthorizationEndpoint: "https://i/a", TokenEndpoint: "https://i/t",
+		DiscoveryURL: "https://i/.well-known/oauth-authorization-server"}
+	for name, m := range map[string]Metadata{
+		"endpoint": func(m Metadata) Metadata { m.AuthorizationEndpoint = "https://i/\u202emoc.live//:sptth"; return m }(base),
+		"C1":       func(m Metadata) Metadata { m.UserinfoEndpoint = "https://i/u\u009b2J"; return m }(base),
+		"scope":    func(m Metadata) Metadata { m.ScopesSupported = []string{"read", "wr\u202eite"}; return m }(base),
+	} {
+		d, _ := m.Definition(false)
+		p, err := provider.FromDefinition("acme", d)
+		if err == nil {
+			err = p.Validate()
+		}
+		if err == nil {
+			t.Errorf("%s: a definition with invisible characters is accepted: %v", name, d)
+		}
+	}
+	m := base
+	m.TokenEndpointAuthMethods = []string{"private_key_jwt\u202e", "tls\x1b]0;x\x07"}
+	_, choices := m.Definition(false)
+	for _, ch := range choices {
+		if textsafe.Line(ch.Why) != ch.Why {
+			t.Errorf("choice %s: %q", ch.What, ch.Why)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 // definitionForm reads a provider's data form (builtin.yaml, and the config
@@ -62,7 +64,7 @@ func FromDefinition(name string, def map[string]any) (*Provider, error) {
 		}
 	}
 	for _, s := range p.Scopes {
-		if s.Name == "" || strings.ContainsAny(s.Name, "+, \t") {
+		if s.Name == "" || strings.ContainsAny(s.Name, "+, \t") || !textsafe.Printable(s.Name) {
 			return nil, fmt.Errorf("provider %s: invalid scope name %q", name, s.Name)
 		}
 	}

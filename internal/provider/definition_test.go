@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -85,13 +86,7 @@ func TestBuiltinDefinitionsHonoured(t *testing.T) {
 	if err := yaml.Unmarshal(builtinYAML, &defs); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(slices.Sorted(func(yield func(string) bool) {
-		for n := range defs {
-			if !yield(n) {
-				return
-			}
-		}
-	}), Names()) {
+	if !slices.Equal(slices.Sorted(maps.Keys(defs)), Names()) {
 		t.Fatalf("Names() = %v", Names())
 	}
 	asJSON := func(v any) any {

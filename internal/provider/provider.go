@@ -13,6 +13,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 // ClientAuth says how the client authenticates at the token endpoint.
@@ -254,8 +256,9 @@ func (p *Provider) checkEnums() error {
 }
 
 // CheckEndpoint accepts https URLs, and http URLs whose host is loopback,
-// without a fragment: the parameters zauth appends would go after it and
-// never reach the provider (RFC 6749 §3.1 and §3.2 forbid one).
+// without a fragment (the parameters zauth appends would go after it and
+// never reach the provider; RFC 6749 §3.1 and §3.2 forbid one) and without
+// invisible characters.
 func CheckEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -263,6 +266,10 @@ func CheckEndpoint(raw string) error {
 	}
 	if strings.Contains(raw, "#") {
 		return fmt.Errorf("%q has a fragment (#...), which an endpoint URL must not have", raw)
+	}
+	if !textsafe.Printable(raw) {
+		// A bidi override makes the URL read as another where it is shown.
+		return fmt.Errorf("%q has an invisible or control character", raw)
 	}
 	switch u.Scheme {
 	case "https":

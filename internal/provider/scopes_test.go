@@ -74,6 +74,11 @@ func TestCheckEndpoint(t *testing.T) {
 		// would never reach the provider.
 		"https://auth.example/authorize#x": false,
 		"https://auth.example/authorize#":  false,
+		// Shown to the user (providers add), where it would read as
+		// another URL.
+		"https://auth.example/\u202emoc.live": false,
+		"https://auth.example/a\u009b2J":      false,
+		"https://auth.example/é":              true,
 	} {
 		if err := CheckEndpoint(raw); (err == nil) != ok {
 			t.Errorf("CheckEndpoint(%q) = %v, want ok=%v", raw, err, ok)

@@ -34,6 +34,14 @@ func Short(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// Printable reports whether every character of s prints: no control,
+// format (bidi) or other invisible character, not even a tab or line
+// break. What is refused rather than cleaned (an endpoint, a scope name)
+// is checked with it.
+func Printable(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
+}
+
 // Text keeps line breaks and tabs, for multi-line bodies, and turns every
 // other unprintable character (including carriage returns) into a space.
 func Text(s string) string { return strings.Map(printable(true), s) }

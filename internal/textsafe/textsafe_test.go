@@ -23,6 +23,21 @@ func TestLine(t *testing.T) {
 	}
 }
 
+func TestPrintable(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://a.example/é 日本": true,
+		"":                       true,
+		"a\u202eb":               false,
+		"a\u009bb":               false,
+		"a\tb":                   false,
+		"a\x1bb":                 false,
+	} {
+		if got := Printable(s); got != want {
+			t.Errorf("Printable(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 func TestShort(t *testing.T) {
 	if got := Short("ab\x1bcd", 10); got != "ab cd" {
 		t.Errorf("got %q", got)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
 // Sensitive names: parameters, JSON fields and headers whose values are
@@ -127,10 +129,14 @@ func peekBody(req *http.Request) ([]byte, *http.Request, error) {
 	return b[:min(len(b), logPrefix)], out, nil
 }
 
+// write prints one exchange. Much of it is the provider's text (status
+// line, header values, decoded JSON strings, which re-encoding leaves with
+// C1 controls and bidi overrides): it is cleaned for the terminal here,
+// for every line at once.
 func (t *Transport) write(s string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	io.WriteString(t.W, s)
+	io.WriteString(t.W, textsafe.Text(s))
 }
 
 func writeHeaders(b *strings.Builder, dir string, h http.Header) {
