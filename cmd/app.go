@@ -110,19 +110,11 @@ func (a *App) HTTPClient() *http.Client {
 	if a.HTTP != nil {
 		return a.HTTP
 	}
-	c := &http.Client{Timeout: tokenTimeout()}
+	c := &http.Client{Timeout: config.HTTPTimeout()}
 	if a.Verbose || os.Getenv("ZAUTH_DEBUG") == "1" {
 		c.Transport = &trace.Transport{W: a.Err}
 	}
 	return c
-}
-
-// tokenTimeout bounds each request to a provider (ZAUTH_HTTP_TIMEOUT).
-func tokenTimeout() time.Duration {
-	if d, err := time.ParseDuration(os.Getenv("ZAUTH_HTTP_TIMEOUT")); err == nil && d > 0 {
-		return d
-	}
-	return 30 * time.Second
 }
 
 // Provider resolves a provider by name with the config applied.
