@@ -12,7 +12,6 @@ import (
 
 	"github.com/zauth-cli/zauth/internal/browseropen"
 	"github.com/zauth-cli/zauth/internal/config"
-	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/paths"
 	"github.com/zauth-cli/zauth/internal/provider"
 	"github.com/zauth-cli/zauth/internal/session"
@@ -141,16 +140,6 @@ func (a *App) Target(name, profile string) (session.Target, error) {
 		a.provider = t.Provider
 	}
 	return t, err
-}
-
-// Client resolves the client id and secret: the secret from the
-// environment, else the keychain.
-func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
-	cfg, err := a.Config()
-	if err != nil {
-		return oauth.Client{}, err
-	}
-	return session.ResolveClient(cfg, a.Secret, p)
 }
 
 // Secret returns a client secret (tokenstore.ClientSecret or APIKey) from
