@@ -341,10 +341,10 @@ func TestRunClientSetRejects(t *testing.T) {
 		want string
 	}{
 		{clientSetOptions{Provider: "zbd"}, "--client-id is required: no client id is stored for zbd"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), Username: ptrTo("u")}, "zbd takes no --username"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
-		{clientSetOptions{Provider: "nosuch", ClientID: ptrTo("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("id"), Username: ptr("u")}, "zbd takes no --username"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
+		{clientSetOptions{Provider: "nosuch", ClientID: ptr("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
 	} {
 		app, _, errb := f.runApp("")
 		tc.opts.App = app
