@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 func TestJQ(t *testing.T) {
@@ -185,5 +187,20 @@ func TestClientShowSecretPlace(t *testing.T) {
 	}
 	if got := zauth("", "client", "show", "ziina"); !strings.Contains(got, "Password:      stored in the insecure file ") {
 		t.Errorf("human form names another place:\n%s", got)
+	}
+}
+
+// TestTokenHeaderType: --format header spells a Bearer token's type
+// "Bearer" whatever case the server used (or when it gave none), and
+// keeps any other type as issued.
+func TestTokenHeaderType(t *testing.T) {
+	for typ, want := range map[string]string{"": "Bearer", "bearer": "Bearer", "BEARER": "Bearer", "DPoP": "DPoP"} {
+		var out bytes.Buffer
+		if err := printToken(&App{Out: &out}, &tokenstore.Record{AccessToken: "tok", TokenType: typ}, "header"); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != "Authorization: "+want+" tok\n" {
+			t.Errorf("type %q: %q", typ, got)
+		}
 	}
 }
