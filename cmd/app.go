@@ -12,7 +12,6 @@ import (
 
 	"github.com/zauth-cli/zauth/internal/browseropen"
 	"github.com/zauth-cli/zauth/internal/config"
-	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/paths"
 	"github.com/zauth-cli/zauth/internal/provider"
 	"github.com/zauth-cli/zauth/internal/session"
@@ -110,19 +109,11 @@ func (a *App) HTTPClient() *http.Client {
 	if a.HTTP != nil {
 		return a.HTTP
 	}
-	c := &http.Client{Timeout: tokenTimeout()}
+	c := &http.Client{Timeout: config.HTTPTimeout()}
 	if a.Verbose || os.Getenv("ZAUTH_DEBUG") == "1" {
 		c.Transport = &trace.Transport{W: a.Err}
 	}
 	return c
-}
-
-// tokenTimeout bounds each request to a provider (ZAUTH_HTTP_TIMEOUT).
-func tokenTimeout() time.Duration {
-	if d, err := time.ParseDuration(os.Getenv("ZAUTH_HTTP_TIMEOUT")); err == nil && d > 0 {
-		return d
-	}
-	return 30 * time.Second
 }
 
 // Provider resolves a provider by name with the config applied.
@@ -149,16 +140,6 @@ func (a *App) Target(name, profile string) (session.Target, error) {
 		a.provider = t.Provider
 	}
 	return t, err
-}
-
-// Client resolves the client id and secret: the secret from the
-// environment, else the keychain.
-func (a *App) Client(p *provider.Provider) (oauth.Client, error) {
-	cfg, err := a.Config()
-	if err != nil {
-		return oauth.Client{}, err
-	}
-	return session.ResolveClient(cfg, a.Secret, p)
 }
 
 // Secret returns a client secret (tokenstore.ClientSecret or APIKey) from

@@ -243,16 +243,14 @@ func runClientShow(_ context.Context, opts *clientShowOptions) error {
 		if config.Env(p.Name, name) != "" {
 			return secretFact{true, ptr("environment"), "from " + config.EnvName(p.Name, name)}, nil
 		}
-		v, err := app.Store().Secret(p.Name, name)
+		s, err := app.Store().LookupSecret(p.Name, name)
 		switch {
 		case err != nil:
 			return secretFact{}, err
-		case v == "":
+		case s.Value == "":
 			return secretFact{text: "not stored"}, nil
-		case app.fileStorage():
-			return secretFact{true, ptr("file"), "stored in the " + app.Store().Backend.Name()}, nil
 		}
-		return secretFact{true, ptr("keychain"), "stored in the OS keychain"}, nil
+		return secretFact{true, ptr(s.Storage), "stored in the " + s.Place}, nil
 	}
 	out := struct {
 		Provider     string  `json:"provider"`

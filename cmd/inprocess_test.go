@@ -175,17 +175,16 @@ func contains(t *testing.T, what, got string, want ...string) {
 }
 
 // TestAppOrderIndependent: each App service works as the first call made
-// (Client and Target used to need Config to have run first).
+// (the client lookup and Target used to need Config to have run first).
 func TestAppOrderIndependent(t *testing.T) {
 	f := newFixture(t, emulator.ZBD)
-	p, _ := f.app("", io.Discard, io.Discard).Provider("zbd")
 	a := f.app("", io.Discard, io.Discard)
-	if c, err := a.Client(p); err != nil || c.ID != tClientID || c.Secret != tSecret {
-		t.Errorf("Client first: %+v %v", c, err)
-	}
-	a = f.app("", io.Discard, io.Discard)
-	if tg, err := a.Target("zbd", "default"); err != nil || tg.RedirectURI != f.redirect {
+	tg, err := a.Target("zbd", "default")
+	if err != nil || tg.RedirectURI != f.redirect {
 		t.Errorf("Target first: %+v %v", tg, err)
+	}
+	if c, err := tg.Client(); err != nil || c.ID != tClientID || c.Secret != tSecret {
+		t.Errorf("the target's client: %+v %v", c, err)
 	}
 	a = f.app("", io.Discard, io.Discard)
 	if a.Store() != f.store || a.HTTPClient() == nil || a.Env().Store != f.store {

@@ -104,12 +104,11 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if err != nil {
 		return err
 	}
-	in := inspect(r, app.now())
-	if opts.ShowToken {
-		in.AccessToken = r.AccessToken
-	}
+	var sources []session.Source
 	var remoteErr error
 	if opts.Remote {
+		// What is shown is then the token the provider is asked about:
+		// the refreshed one, if Fresh replaced an expired token.
 		if r, err = env.Fresh(ctx, t, 0); err != nil {
 			return err
 		}
@@ -117,9 +116,16 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		if err != nil {
 			return err
 		}
-		if in.sources, err = env.Identity(ctx, t, r, key); err != nil {
+		if sources, err = env.Identity(ctx, t, r, key); err != nil {
 			return err
 		}
+	}
+	in := inspect(r, app.now())
+	if opts.ShowToken {
+		in.AccessToken = r.AccessToken
+	}
+	if opts.Remote {
+		in.sources = sources
 		in.setRemote()
 		// Whatever answered is shown; the command fails only when
 		// no source answered.

@@ -79,8 +79,6 @@ func testOptions[T any](t *testing.T, build func(*App, func(context.Context, *T)
 	}
 }
 
-func ptrTo[T any](v T) *T { return &v }
-
 func TestLoginOptions(t *testing.T) {
 	def := func(o loginOptions) *loginOptions {
 		o.Provider = "ziina"
@@ -100,8 +98,8 @@ func TestLoginOptions(t *testing.T) {
 		{args: []string{"login", "ziina", "--scope", "a+b", "-s", "c"}, want: def(loginOptions{Scopes: []string{"a+b", "c"}, ScopesSet: true})},
 		{args: []string{"login", "ziina", "--scope", ""}, want: def(loginOptions{Scopes: []string{""}, ScopesSet: true})},
 		{args: []string{"login", "ziina", "--no-browser", "--json", "--timeout", "1m"}, want: def(loginOptions{NoBrowser: true, JSON: true, Timeout: time.Minute})},
-		{args: []string{"login", "ziina", "--port", "0"}, want: def(loginOptions{Port: ptrTo(0)})},
-		{args: []string{"login", "ziina", "--port", "9000"}, want: def(loginOptions{Port: ptrTo(9000)})},
+		{args: []string{"login", "ziina", "--port", "0"}, want: def(loginOptions{Port: ptr(0)})},
+		{args: []string{"login", "ziina", "--port", "9000"}, want: def(loginOptions{Port: ptr(9000)})},
 		{args: []string{"login", "ziina", "--redirect-uri", "http://127.0.0.1:9001/cb"}, want: def(loginOptions{RedirectURI: "http://127.0.0.1:9001/cb"})},
 		{args: []string{"login", "ziina", "--port", "9000", "--redirect-uri", "http://127.0.0.1:9001/cb"}, code: 2,
 			stderr: "zauth: use either --port or --redirect-uri, not both"},
@@ -208,10 +206,10 @@ func TestClientOptions(t *testing.T) {
 	testOptions(t, newClientSetCmd, "client", []optCase[clientSetOptions]{
 		{args: []string{"client", "set", "ziina"}, want: &clientSetOptions{Provider: "ziina"}},
 		{args: []string{"client", "set", "ziina", "--client-id", "ID", "--username", "U", "--redirect-uri", "http://127.0.0.1:9000/cb", "--secret-stdin"},
-			want: &clientSetOptions{Provider: "ziina", ClientID: ptrTo("ID"), Username: ptrTo("U"), RedirectURI: ptrTo("http://127.0.0.1:9000/cb"), SecretStdin: true}},
+			want: &clientSetOptions{Provider: "ziina", ClientID: ptr("ID"), Username: ptr("U"), RedirectURI: ptr("http://127.0.0.1:9000/cb"), SecretStdin: true}},
 		// An explicitly empty setting is given, and removes it.
 		{args: []string{"client", "set", "ziina", "--username", "", "--redirect-uri", ""},
-			want: &clientSetOptions{Provider: "ziina", Username: ptrTo(""), RedirectURI: ptrTo("")}},
+			want: &clientSetOptions{Provider: "ziina", Username: ptr(""), RedirectURI: ptr("")}},
 		{args: []string{"client", "set", "zbd", "--api-key-stdin"}, want: &clientSetOptions{Provider: "zbd", APIKeyStdin: true}},
 		{args: []string{"client", "set", "ziina", "--redirect-uri", "http://example.com/cb"}, code: 2,
 			stderr: `zauth: redirect URI "http://example.com/cb" is not on a loopback host (127.0.0.1, [::1] or localhost)`},
@@ -242,8 +240,8 @@ func TestAPIOptions(t *testing.T) {
 	testOptions(t, newAPICmd, "", []optCase[apiOptions]{
 		{args: []string{"api", "ziina", "/account"}, want: req(apiOptions{})},
 		{args: []string{"api", "ziina", "/account", "-X", "patch", "-i", "-p", "work"}, want: req(apiOptions{Method: "PATCH", Include: true, Profile: "work"})},
-		{args: []string{"api", "ziina", "/account", "-d", `{"a":1}`}, want: req(apiOptions{Data: ptrTo(`{"a":1}`)})},
-		{args: []string{"api", "ziina", "/account", "-d", ""}, want: req(apiOptions{Data: ptrTo("")})},
+		{args: []string{"api", "ziina", "/account", "-d", `{"a":1}`}, want: req(apiOptions{Data: ptr(`{"a":1}`)})},
+		{args: []string{"api", "ziina", "/account", "-d", ""}, want: req(apiOptions{Data: ptr("")})},
 		{args: []string{"api", "ziina", "/account", "-H", "X-A: 1", "--header", "x-a:2", "-H", "Accept:application/json"},
 			want: req(apiOptions{Header: http.Header{"X-A": {"1", "2"}, "Accept": {"application/json"}}})},
 		{args: []string{"api", "ziina", "/account", "-H", "no colon"}, code: 2, stderr: `zauth: header "no colon" is not 'Name: value'`},

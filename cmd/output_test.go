@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
 func TestJQ(t *testing.T) {
@@ -147,5 +149,58 @@ func TestClientShowPublic(t *testing.T) {
 	out, _, _ = run(t, "client", "show", "pub")
 	if !strings.Contains(out, "Client secret: none (a public client)") {
 		t.Errorf("client show pub:\n%s", out)
+	}
+}
+
+// client show names the place a secret is actually kept: Store.Secret
+// finds it in either place, so a secret stored with --insecure-storage
+// must not be reported as in the OS keychain when read without the flag
+// (nor the other way round). Needs the keychain (scripts/test.sh).
+func TestClientShowSecretPlace(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	t.Setenv("ZAUTH_KEYRING_SERVICE", "zauth-test-"+strings.ReplaceAll(t.Name(), "/", "-"))
+	t.Setenv("ZAUTH_STORAGE", "")
+	t.Setenv("ZAUTH_ZIINA_CLIENT_SECRET", "")
+	t.Setenv("ZAUTH_ZBD_CLIENT_SECRET", "")
+	zauth := func(stdin string, args ...string) string {
+		t.Helper()
+		var o, e bytes.Buffer
+		if code := Run(context.Background(), args, strings.NewReader(stdin), &o, &e); code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, e.String())
+		}
+		return o.String()
+	}
+	zauth("pw\n", "client", "set", "ziina", "--client-id", "zid", "--secret-stdin", "--insecure-storage")
+	zauth("sec\n", "client", "set", "zbd", "--client-id", "bid", "--secret-stdin")
+	t.Cleanup(func() { zauth("", "client", "delete", "zbd") })
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"client", "show", "ziina", "--jq", ".secret_source"}, "file\n"},
+		{[]string{"client", "show", "zbd", "--jq", ".secret_source", "--insecure-storage"}, "keychain\n"},
+	} {
+		if got := zauth("", tc.args...); got != tc.want {
+			t.Errorf("%v = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	if got := zauth("", "client", "show", "ziina"); !strings.Contains(got, "Password:      stored in the insecure file ") {
+		t.Errorf("human form names another place:\n%s", got)
+	}
+}
+
+// TestTokenHeaderType: --format header spells a Bearer token's type
+// "Bearer" whatever case the server used (or when it gave none), and
+// keeps any other type as issued.
+func TestTokenHeaderType(t *testing.T) {
+	for typ, want := range map[string]string{"": "Bearer", "bearer": "Bearer", "BEARER": "Bearer", "DPoP": "DPoP"} {
+		var out bytes.Buffer
+		if err := printToken(&App{Out: &out}, &tokenstore.Record{AccessToken: "tok", TokenType: typ}, "header"); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != "Authorization: "+want+" tok\n" {
+			t.Errorf("type %q: %q", typ, got)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -341,10 +342,10 @@ func TestRunClientSetRejects(t *testing.T) {
 		want string
 	}{
 		{clientSetOptions{Provider: "zbd"}, "--client-id is required: no client id is stored for zbd"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), Username: ptrTo("u")}, "zbd takes no --username"},
-		{clientSetOptions{Provider: "zbd", ClientID: ptrTo("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
-		{clientSetOptions{Provider: "nosuch", ClientID: ptrTo("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("  ")}, "--client-id must not be empty; run `zauth client delete zbd` to forget the client"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("id"), Username: ptr("u")}, "zbd takes no --username"},
+		{clientSetOptions{Provider: "zbd", ClientID: ptr("id"), SecretStdin: true}, "expected the client secret on stdin, got nothing"},
+		{clientSetOptions{Provider: "nosuch", ClientID: ptr("id")}, `unknown provider "nosuch"; known providers: zbd, ziina; define one with ` + "`zauth providers add NAME --issuer URL`"},
 	} {
 		app, _, errb := f.runApp("")
 		tc.opts.App = app
@@ -359,5 +360,37 @@ func TestRunClientSetRejects(t *testing.T) {
 	}
 	if s, _ := f.store.Secret("zbd", tokenstore.ClientSecret); s != "" {
 		t.Error("a refused client set stored a secret")
+	}
+}
+
+// TestRunInspectRemoteShowsTheTokenAsked: --remote refreshes an expired
+// token before asking the provider; what inspect then shows (the token
+// under --show-token, its expiry) is that token, the one now stored, not
+// the one it replaced.
+func TestRunInspectRemoteShowsTheTokenAsked(t *testing.T) {
+	f := newFixture(t, emulator.Ziina)
+	f.login("--scope", "read_account+offline_access")
+	old, err := f.store.Load("ziina", "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(old.Expiry.Sub(f.clock()) + time.Hour)
+	app, out, errb := f.runApp("")
+	if err := runInspect(context.Background(), &inspectOptions{App: app, Provider: "ziina", Profile: "default", JSON: true, ShowToken: true, Remote: true}); err != nil {
+		t.Fatalf("inspect --remote: %v\n%s", err, errb)
+	}
+	stored, err := f.store.Load("ziina", "default")
+	if err != nil || stored.AccessToken == old.AccessToken {
+		t.Fatalf("no refresh happened: %v", err)
+	}
+	var in struct {
+		AccessToken string `json:"access_token"`
+		Expired     bool   `json:"expired"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.AccessToken != stored.AccessToken || in.Expired {
+		t.Errorf("inspect --remote shows the replaced token (%v) or calls it expired (%v)", in.AccessToken == old.AccessToken, in.Expired)
 	}
 }

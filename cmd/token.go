@@ -82,7 +82,11 @@ func runToken(ctx context.Context, opts *tokenOptions) error {
 func printToken(app *App, r *tokenstore.Record, format string) error {
 	switch format {
 	case "header":
-		_, err := fmt.Fprintf(app.Out, "Authorization: %s %s\n", headerType(r.TokenType), r.AccessToken)
+		typ := r.TokenType
+		if session.IsBearer(r) { // "bearer" from some servers is valid but unusual
+			typ = "Bearer"
+		}
+		_, err := fmt.Fprintf(app.Out, "Authorization: %s %s\n", typ, r.AccessToken)
 		return err
 	case "json":
 		out := struct {
@@ -98,15 +102,6 @@ func printToken(app *App, r *tokenstore.Record, format string) error {
 	}
 	_, err := fmt.Fprintln(app.Out, r.AccessToken)
 	return err
-}
-
-// headerType normalises the token type's case for the Authorization header
-// ("bearer" from some servers is valid but unusual).
-func headerType(t string) string {
-	if t == "" || strings.EqualFold(t, "bearer") {
-		return "Bearer"
-	}
-	return t
 }
 
 func timePtr(t time.Time) *time.Time {

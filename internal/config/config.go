@@ -58,8 +58,9 @@ func load(file string, forEdit bool) (*Config, error) {
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_", "-", "_"))
 	v.AutomaticEnv()
 	if err := v.ReadInConfig(); err != nil {
-		var nf *os.PathError
-		if !errors.As(err, &nf) || explicit && !(forEdit && errors.Is(err, fs.ErrNotExist)) {
+		// Only a file that does not exist is no configuration; one that
+		// cannot be read (a directory, no permission) is an error.
+		if !errors.Is(err, fs.ErrNotExist) || explicit && !forEdit {
 			return nil, exitcode.Newf(exitcode.Usage, "config file %s: %v", file, err)
 		}
 	}

@@ -183,3 +183,21 @@ providers:
 		t.Errorf("Problems = %+v", p)
 	}
 }
+
+// TestUnreadableDefaultConfig: only a default config file that does not
+// exist is fine; one that exists but cannot be read (here a directory in
+// its place) is an error, not an empty configuration whose "no client id
+// configured" would send the user to fix the wrong thing.
+func TestUnreadableDefaultConfig(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("ZAUTH_CONFIG", "")
+	if err := os.MkdirAll(filepath.Join(home, "zauth", "config.yaml"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, load := range []func(string) (*Config, error){Load, LoadForEdit} {
+		if _, err := load(""); exitcode.Code(err) != exitcode.Usage || !strings.Contains(err.Error(), "config.yaml") {
+			t.Errorf("unreadable default config file: %v", err)
+		}
+	}
+}

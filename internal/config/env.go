@@ -44,6 +44,15 @@ var EnvVars = []EnvVar{
 	{Name: "ZAUTH_ACCESS_TOKEN", Meaning: "set by zauth exec for the command it runs: the access token; zauth itself does not read it, nor pass it on", Secret: true},
 }
 
+// HTTPTimeout bounds each request to a provider: ZAUTH_HTTP_TIMEOUT, else
+// 30 seconds (an invalid value is one of Problems).
+func HTTPTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("ZAUTH_HTTP_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Second
+}
+
 func positiveDuration(v string) bool {
 	d, err := time.ParseDuration(v)
 	return err == nil && d > 0

@@ -25,17 +25,31 @@ func SecretKey(provider, name string) string { return "client:" + provider + ":"
 // Secret returns a stored client secret, or "" when none is stored.
 // A secret kept in the other storage place is found too, like a login.
 func (s *Store) Secret(provider, name string) (string, error) {
+	v, err := s.LookupSecret(provider, name)
+	return v.Value, err
+}
+
+// StoredSecret is a client secret and the place it was found in.
+type StoredSecret struct {
+	Value   string
+	Storage string // Keychain or File; "" when none is stored
+	Place   string // the place's name for people ("OS keychain", "insecure file PATH")
+}
+
+// LookupSecret is Secret, saying where the secret was found: either place
+// may hold it, whichever one this store writes to.
+func (s *Store) LookupSecret(provider, name string) (StoredSecret, error) {
 	var primaryErr error
 	for i, p := range s.places() {
 		v, err := p.b.Get(SecretKey(provider, name))
 		if err == nil {
-			return v, nil
+			return StoredSecret{Value: v, Storage: p.name, Place: p.b.Name()}, nil
 		}
 		if i == 0 && !errors.Is(err, keychain.ErrNotFound) {
 			primaryErr = err // the other place's trouble is not the user's (see Load)
 		}
 	}
-	return "", primaryErr
+	return StoredSecret{}, primaryErr
 }
 
 // SetSecret stores a client secret.

@@ -45,8 +45,8 @@ type Options struct {
 	// --insecure-storage; ZAUTH_STORAGE=file asks for it too. A login is
 	// found, and refreshed in place, wherever it is kept.
 	FileStorage bool
-	// HTTPClient makes the requests to providers; nil means a client with
-	// a 30-second timeout.
+	// HTTPClient makes the requests to providers; nil means a client whose
+	// timeout is the command's: ZAUTH_HTTP_TIMEOUT, else 30 seconds.
 	HTTPClient *http.Client
 }
 
@@ -67,7 +67,7 @@ func Open(opts Options) (*Client, error) {
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = &http.Client{Timeout: config.HTTPTimeout()}
 	}
 	file := opts.FileStorage || os.Getenv("ZAUTH_STORAGE") == "file"
 	// The command's warning about the file is for its users; here the

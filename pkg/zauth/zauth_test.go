@@ -3,6 +3,8 @@ package zauth_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,5 +182,28 @@ func TestTokenSourceOnlyBearer(t *testing.T) {
 	}
 	if tok, err := open(t).TokenSource(context.Background(), "acme", "dpop", time.Minute).Token(); err == nil || !errors.Is(err, zauth.ErrConfig) {
 		t.Errorf("TokenSource of a DPoP token = %+v, %v", tok, err)
+	}
+}
+
+// TestHTTPTimeoutFromEnvironment: ZAUTH_HTTP_TIMEOUT bounds the library's
+// requests as it bounds the command's, so a provider that never answers
+// is a provider error well before the caller's own deadline.
+func TestHTTPTimeoutFromEnvironment(t *testing.T) {
+	release := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	seed("hung", -time.Minute, true)
+	t.Setenv("ZAUTH_ACME_TOKEN_URL", hung.URL+"/token")
+	t.Setenv("ZAUTH_HTTP_TIMEOUT", "100ms")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := open(t).Token(ctx, "acme", "hung", time.Minute); !errors.Is(err, zauth.ErrProvider) {
+		t.Errorf("Token against a provider that never answers = %v, want ErrProvider from the 100ms bound", err)
 	}
 }
