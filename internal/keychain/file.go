@@ -77,5 +77,8 @@ func (f *File) read() (map[string]string, error) {
 		return nil, exitcode.New(exitcode.Storage, fmt.Errorf("%s is corrupt: %v", f.Path, err)).
 			WithHint("move it aside and log in again")
 	}
+	if m == nil { // JSON null: valid, and holds nothing
+		m = map[string]string{}
+	}
 	return m, nil
 }
