@@ -66,9 +66,13 @@ func (f *File) update(change func(map[string]string)) error {
 
 func (f *File) read() (map[string]string, error) {
 	m := map[string]string{}
-	data, err := os.ReadFile(f.Path)
+	data, err := atomicfile.ReadRegular(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return m, nil
+	}
+	if errors.Is(err, atomicfile.ErrNotRegular) {
+		return nil, exitcode.Newf(exitcode.Storage, "%s is not a regular file (zauth follows no link there)", f.Path).
+			WithHint("move it aside and log in again")
 	}
 	if err != nil {
 		return nil, exitcode.New(exitcode.Storage, fmt.Errorf("cannot read %s: %w", f.Path, err))
