@@ -108,7 +108,11 @@ func (e Env) configFile() []Result {
 
 func (e Env) keychain() []Result {
 	b := e.Store.Backend
-	if f, ok := b.(*keychain.File); ok {
+	file := b
+	if c, ok := b.(*keychain.Chunked); ok {
+		file = c.Backend // the opt-in file is wrapped too, to read items split elsewhere
+	}
+	if f, ok := file.(*keychain.File); ok {
 		return fileStore(f.Path)
 	}
 	var out []Result
