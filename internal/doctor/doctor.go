@@ -175,6 +175,8 @@ func fileStore(path string) []Result {
 		out = append(out, Result{"file store", Fail, textsafe.Line(err.Error()), ""})
 	case fi.Mode()&os.ModeSymlink != 0:
 		out = append(out, Result{"file store", Fail, path + " is a symbolic link", "replace it with a regular file of your own"})
+	case !fi.Mode().IsRegular(): // a FIFO, a directory: zauth refuses to read it
+		out = append(out, Result{"file store", Fail, path + " is not a regular file", "move it aside and log in again"})
 	case runtime.GOOS != "windows" && fi.Mode().Perm()&^0o600 != 0:
 		out = append(out, Result{"file store", Fail, fmt.Sprintf("%s has mode %04o; others can read it", path, fi.Mode().Perm()),
 			"chmod 600 " + path})
