@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -154,13 +155,17 @@ func (e Env) keychain() []Result {
 
 // stateDir applies zauth's own rule for its state directory (index,
 // locks, the opt-in token file): what zauth would refuse, doctor fails.
+// The locks directory in it is checked too: every lock is refused there.
 func (e Env) stateDir() []Result {
-	err := paths.CheckPrivateDir(e.Store.Dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil // created private on first use
-	case err != nil:
-		return []Result{{"state directory", Fail, textsafe.Line(err.Error()), ""}}
+	for _, dir := range []string{e.Store.Dir, filepath.Join(e.Store.Dir, "locks")} {
+		err := paths.CheckPrivateDir(dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && dir == e.Store.Dir:
+			return nil // created private on first use
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return []Result{{"state directory", Fail, textsafe.Line(err.Error()), ""}}
+		}
 	}
 	return []Result{{"state directory", OK, e.Store.Dir + " is private", ""}}
 }
