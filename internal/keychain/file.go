@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/atomicfile"
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/filelock"
+	"github.com/zauth-cli/zauth/internal/paths"
 )
 
 // File keeps secrets in a JSON file, 0600 in a 0700 directory, for hosts
@@ -64,8 +66,13 @@ func (f *File) update(change func(map[string]string)) error {
 	return nil
 }
 
+// read reads the file, trusting it only in a directory no one else can
+// change: elsewhere, what is at its path may be another user's plant.
 func (f *File) read() (map[string]string, error) {
 	m := map[string]string{}
+	if err := paths.CheckPrivateDir(filepath.Dir(f.Path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, exitcode.New(exitcode.Storage, err)
+	}
 	data, err := atomicfile.ReadRegular(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return m, nil
