@@ -1,5 +1,6 @@
 // Package atomicfile writes files so that readers see the old content or the
-// new, never a mix, even if the process is killed half-way.
+// new, never a mix, even if the process is killed half-way, and reads them
+// back refusing anything else planted at their path.
 package atomicfile
 
 import (

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -108,7 +109,11 @@ func (e Env) configFile() []Result {
 
 func (e Env) keychain() []Result {
 	b := e.Store.Backend
-	if f, ok := b.(*keychain.File); ok {
+	file := b
+	if c, ok := b.(*keychain.Chunked); ok {
+		file = c.Backend // the opt-in file is wrapped too, to read items split elsewhere
+	}
+	if f, ok := file.(*keychain.File); ok {
 		return fileStore(f.Path)
 	}
 	var out []Result
@@ -150,13 +155,17 @@ func (e Env) keychain() []Result {
 
 // stateDir applies zauth's own rule for its state directory (index,
 // locks, the opt-in token file): what zauth would refuse, doctor fails.
+// The locks directory in it is checked too: every lock is refused there.
 func (e Env) stateDir() []Result {
-	err := paths.CheckPrivateDir(e.Store.Dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil // created private on first use
-	case err != nil:
-		return []Result{{"state directory", Fail, textsafe.Line(err.Error()), ""}}
+	for _, dir := range []string{e.Store.Dir, filepath.Join(e.Store.Dir, "locks")} {
+		err := paths.CheckPrivateDir(dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && dir == e.Store.Dir:
+			return nil // created private on first use
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return []Result{{"state directory", Fail, textsafe.Line(err.Error()), ""}}
+		}
 	}
 	return []Result{{"state directory", OK, e.Store.Dir + " is private", ""}}
 }
@@ -171,6 +180,8 @@ func fileStore(path string) []Result {
 		out = append(out, Result{"file store", Fail, textsafe.Line(err.Error()), ""})
 	case fi.Mode()&os.ModeSymlink != 0:
 		out = append(out, Result{"file store", Fail, path + " is a symbolic link", "replace it with a regular file of your own"})
+	case !fi.Mode().IsRegular(): // a FIFO, a directory: zauth refuses to read it
+		out = append(out, Result{"file store", Fail, path + " is not a regular file", "move it aside and log in again"})
 	case runtime.GOOS != "windows" && fi.Mode().Perm()&^0o600 != 0:
 		out = append(out, Result{"file store", Fail, fmt.Sprintf("%s has mode %04o; others can read it", path, fi.Mode().Perm()),
 			"chmod 600 " + path})

@@ -69,7 +69,8 @@ func TestIndexAgainstStorage(t *testing.T) {
 		text = append(text, string(r.Status)+" "+r.Detail+" | "+r.Fix)
 	}
 	all := strings.Join(text, "\n")
-	if !strings.Contains(all, "fail the stored ziina login (profile bad) is damaged") || !strings.Contains(all, "zauth logout ziina --profile bad") {
+	if !strings.Contains(all, "warn lists ziina (profile gone), but no token is stored for it | zauth logout ziina --profile gone") ||
+		!strings.Contains(all, "fail the stored ziina login (profile bad) is damaged") || !strings.Contains(all, "zauth logout ziina --profile bad") {
 		t.Errorf("index checks:\n%s", all)
 	}
 }

@@ -121,6 +121,16 @@ func TestDoctorWithoutDBus(t *testing.T) {
 	if healthy || code != 1 || !hasLine(lines, "fail D-Bus session: there is no D-Bus session bus", "--insecure-storage") {
 		t.Errorf("exit %d\n%s", code, strings.Join(lines, "\n"))
 	}
+
+	// Having opted in to the file, as that advice says, doctor checks the
+	// file instead of the keychain zauth no longer needs.
+	h.run(ziinaPass+"\n", "--insecure-storage", "client", "set", "ziina", "--client-id", clientID, "--username", ziinaUser, "--secret-stdin").expect(t, 0)
+	lines, _, _ = doctorReport(t, h, "--offline", "--insecure-storage")
+	tokens := filepath.Join(h.stateDir(), "tokens.json")
+	if hasLine(lines, "D-Bus session") || !hasLine(lines, "warn storage: tokens are kept unencrypted in "+tokens) ||
+		!hasLine(lines, "ok file store: "+tokens+" has mode 0600") {
+		t.Errorf("doctor --insecure-storage without D-Bus:\n%s", strings.Join(lines, "\n"))
+	}
 }
 
 // TestLockedKeyring: a Secret Service whose collection is locked. Doctor

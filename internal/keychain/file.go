@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/atomicfile"
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/filelock"
+	"github.com/zauth-cli/zauth/internal/paths"
 )
 
 // File keeps secrets in a JSON file, 0600 in a 0700 directory, for hosts
@@ -64,11 +66,20 @@ func (f *File) update(change func(map[string]string)) error {
 	return nil
 }
 
+// read reads the file, trusting it only in a directory no one else can
+// change: elsewhere, what is at its path may be another user's plant.
 func (f *File) read() (map[string]string, error) {
 	m := map[string]string{}
-	data, err := os.ReadFile(f.Path)
+	if err := paths.CheckPrivateDir(filepath.Dir(f.Path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, exitcode.New(exitcode.Storage, err)
+	}
+	data, err := atomicfile.ReadRegular(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return m, nil
+	}
+	if errors.Is(err, atomicfile.ErrNotRegular) {
+		return nil, exitcode.Newf(exitcode.Storage, "%s is not a regular file (zauth follows no link there)", f.Path).
+			WithHint("move it aside and log in again")
 	}
 	if err != nil {
 		return nil, exitcode.New(exitcode.Storage, fmt.Errorf("cannot read %s: %w", f.Path, err))
@@ -76,6 +87,9 @@ func (f *File) read() (map[string]string, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, exitcode.New(exitcode.Storage, fmt.Errorf("%s is corrupt: %v", f.Path, err)).
 			WithHint("move it aside and log in again")
+	}
+	if m == nil { // JSON null: valid, and holds nothing
+		m = map[string]string{}
 	}
 	return m, nil
 }

@@ -345,15 +345,7 @@ func (s *Store) Rebuild() ([]Entry, error) {
 // Anything but a regular file (a link, a FIFO) reads as damaged, without
 // being followed or blocking: the next write replaces it.
 func readIndex(path string) ([]Entry, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|safeOpen, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("the login index %s is not a regular file", path)
-	}
-	data, err := io.ReadAll(f)
+	data, err := atomicfile.ReadRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +468,7 @@ func (s *Store) takeStale() (stale, taken bool) {
 // but only by the holder of its lock: anyone else's write would be
 // undone by the holder's.
 func (s *Store) markStale(locked bool) {
-	f, err := os.OpenFile(s.stalePath(), os.O_WRONLY|os.O_CREATE|os.O_EXCL|safeOpen, 0o600)
+	f, err := os.OpenFile(s.stalePath(), os.O_WRONLY|os.O_CREATE|os.O_EXCL|atomicfile.NoFollow, 0o600)
 	if err == nil {
 		f.Close()
 		return
@@ -498,7 +490,7 @@ func markStale(path string) {
 	if err != nil || !fi.Mode().IsRegular() {
 		return
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|safeOpen, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|atomicfile.NoFollow, 0)
 	if err != nil {
 		return
 	}

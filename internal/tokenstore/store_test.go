@@ -175,6 +175,25 @@ func TestRecordV1Migrated(t *testing.T) {
 	}
 }
 
+// TestRecordWithStorageField: records once carried the place they were
+// saved in ("storage"). It is no longer stored; one that says "file" but
+// sits in the keychain (copied there by hand, or by an older zauth) is
+// where it is, and the next save drops the field.
+func TestRecordWithStorageField(t *testing.T) {
+	s := newStore(t)
+	s.Backend.Set(TokenKey("ziina", "default"), `{"v":2,"provider":"ziina","profile":"default","client_id":"c","access_token":"a","token_type":"Bearer","scopes":["x"],"obtained_at":"2026-01-02T03:04:05Z","redirect_uri":"http://127.0.0.1:8976/callback","requested_scopes":["x"],"storage":"file"}`)
+	r, err := s.Load("ziina", "default")
+	if err != nil || r.Storage != Keychain || r.AccessToken != "a" || r.RedirectURI != "http://127.0.0.1:8976/callback" {
+		t.Fatalf("Load = %+v, %v", r, err)
+	}
+	if err := s.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if raw, _ := s.Backend.Get(TokenKey("ziina", "default")); strings.Contains(raw, "storage") {
+		t.Errorf("saved record keeps the place: %s", raw)
+	}
+}
+
 // TestTwoPlaces: a login kept in the other place is found, refreshed in
 // place, listed with its storage and removed; a new login replaces it.
 func TestTwoPlaces(t *testing.T) {

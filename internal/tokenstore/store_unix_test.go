@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zauth-cli/zauth/internal/filelock"
+	"github.com/zauth-cli/zauth/internal/keychain"
 )
 
 // TestStaleMarkerPlantedIsSafe: whatever is planted at the marker's path
@@ -45,5 +46,36 @@ func TestStaleMarkerPlantedIsSafe(t *testing.T) {
 				t.Errorf("the rebuild left the marker: %v", err)
 			}
 		})
+	}
+}
+
+// TestFilePlantedInLooseStateDir: in a state directory other users can
+// write (XDG_STATE_HOME in a shared place, a chmod gone wrong), whatever
+// sits at the token file's path may be theirs. A keychain user's commands
+// search that file too: a login or client secret planted there must not be
+// served, or a script would send its data with the planter's token.
+func TestFilePlantedInLooseStateDir(t *testing.T) {
+	dir := t.TempDir()
+	kc := &keychain.File{Path: filepath.Join(t.TempDir(), "kc.json")}
+	s := &Store{Backend: kc, Storage: Keychain, Alt: &keychain.File{Path: filepath.Join(dir, "tokens.json")}, Dir: dir}
+	planted := `{"token:ziina:default":"{\"v\":2,\"provider\":\"ziina\",\"profile\":\"default\",\"access_token\":\"planted\"}",` +
+		`"client:ziina:client_secret":"planted"}`
+	if err := os.WriteFile(filepath.Join(dir, "tokens.json"), []byte(planted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Load("ziina", "default"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Load = %+v, %v; want ErrNotFound", r, err)
+	}
+	if v, err := s.Secret("ziina", ClientSecret); v != "" || err != nil {
+		t.Errorf("Secret = %q, %v; want none", v, err)
+	}
+	for _, e := range s.Cached() {
+		t.Errorf("listed %s/%s", e.Provider, e.Profile)
+	}
+	if idx, _ := s.List(); len(idx) != 0 {
+		t.Errorf("List = %v", profiles(idx))
 	}
 }

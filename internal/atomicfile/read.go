@@ -1,0 +1,35 @@
+package atomicfile
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// ErrNotRegular is what ReadRegular finds at a path that holds something
+// other than a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadRegular reads the file Write writes, refusing anything else planted
+// at its path: a symbolic link is not followed, a FIFO not waited on (both
+// are ErrNotRegular). A missing file is os.ErrNotExist.
+func ReadRegular(path string) ([]byte, error) {
+	notRegular := &fs.PathError{Op: "read", Path: path, Err: ErrNotRegular}
+	f, err := os.OpenFile(path, os.O_RDONLY|NoFollow, 0)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && !fi.Mode().IsRegular() {
+			return nil, notRegular // O_NOFOLLOW's "too many levels of symbolic links" names no cause
+		}
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular
+	}
+	return io.ReadAll(f)
+}
