@@ -405,7 +405,7 @@ func (e *env) sortBy(name string, v any, f *node) (any, error) {
 		items[i] = item{x, x}
 		if f != nil {
 			key := []any{}
-			if err := e.eval(f, x, func(k any) error { key = append(key, k); return nil }); err != nil {
+			if err := e.eval(f, x, func(k any) (err error) { key, err = push(key, k); return err }); err != nil {
 				return nil, err
 			}
 			items[i].key = key

@@ -23,6 +23,7 @@ func TestSizeCap(t *testing.T) {
 		`"x"` + double(23) + ` | . + "y" | . / ""`,
 		`[1]` + double(23) + ` | [.[], 1]`,
 		`[1]` + double(23) + ` | map(., 1)`,
+		`[1] | sort_by(1` + strings.Repeat(` | (., .)`, 24) + `)`, // the key is [all of f's outputs]
 		`"x"` + nest,
 		`"x"` + nest + ` | tostring`,
 		`"x"` + nest + ` | "\(.)"`,
