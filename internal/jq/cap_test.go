@@ -2,6 +2,7 @@ package jq
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -43,6 +44,28 @@ func TestSizeCap(t *testing.T) {
 	} {
 		if got, err := run(t, expr, nil); err != nil || got != want {
 			t.Errorf("%s: %q, %v; want %q", expr, got, err, want)
+		}
+	}
+}
+
+// length and slices count a string's characters where it lies: they
+// used to copy it into a []rune first, four bytes a character, so a
+// 64 MiB string from a response cost 256 MiB more on every call.
+func TestStringCharactersInPlace(t *testing.T) {
+	build := `"é"` + strings.Repeat(" | .+.", 22) // 4M characters, 8 MiB
+	allocated := func(expr string) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := run(t, expr, nil); err != nil {
+			t.Fatalf("%.30s...: %v", expr, err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	base := allocated(build + " | 0")
+	for _, tail := range []string{" | length", " | .[1:] | 0", " | .[:-1] | 0", " | .[5:9] | 0"} {
+		if extra := int64(allocated(build+tail)) - int64(base); extra > 1<<20 {
+			t.Errorf("%s: %d MiB more than building the string", tail, extra>>20)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"unicode/utf8"
 )
 
 // runErr is a fault of the expression on the value. Its message names
@@ -345,15 +346,13 @@ func sliceBound(x any, end bool) (int, bool) {
 // slice is t[from:to] on an array or a string (by characters).
 func slice(t, from, to any) (any, error) {
 	var n int
-	var r []rune
 	switch t := t.(type) {
 	case nil:
 		return nil, nil
 	case []any:
 		n = len(t)
 	case string:
-		r = []rune(t)
-		n = len(r)
+		n = utf8.RuneCountInString(t)
 	default:
 		return nil, errorf("cannot slice %s", typeOf(t))
 	}
@@ -375,7 +374,23 @@ func slice(t, from, to any) (any, error) {
 	if a, ok := t.([]any); ok {
 		return a[start:end:end], nil
 	}
-	return string(r[start:end]), nil
+	return substring(t.(string), start, end), nil
+}
+
+// substring is s's characters [i, j), found where they lie: a []rune
+// copy of s would take four bytes a character.
+func substring(s string, i, j int) string {
+	from := 0
+	for range i {
+		_, w := utf8.DecodeRuneInString(s[from:])
+		from += w
+	}
+	to := from
+	for range j - i {
+		_, w := utf8.DecodeRuneInString(s[to:])
+		to += w
+	}
+	return s[from:to]
 }
 
 // iterate emits .[]: an array's elements, an object's values by key.
