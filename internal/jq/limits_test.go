@@ -63,3 +63,21 @@ func TestAddJoinLinear(t *testing.T) {
 		}
 	}
 }
+
+// Array subtraction is not quadratic: a response's two long arrays
+// (.a - .b) take well under a second, where comparing every pair took
+// minutes, and no step of it looks at the context, so not even Ctrl-C
+// stopped it.
+func TestSubtractLinear(t *testing.T) {
+	const n = 200_000
+	a, b := make([]any, n), make([]any, n)
+	for i := range n {
+		a[i] = i
+		b[i] = n + i // nothing in common: every element is searched for
+	}
+	b[n-1] = n - 1
+	got, err := run(t, ".a - .b | length", map[string]any{"a": a, "b": b})
+	if want := fmt.Sprint(n-1, "\n"); err != nil || got != want {
+		t.Errorf("%q, %v; want %q", got, err, want)
+	}
+}

@@ -289,17 +289,7 @@ func arith(op byte, l, r any) (any, error) {
 	case '-':
 		if l, ok := l.([]any); ok {
 			if r, ok := r.([]any); ok {
-				out := []any{}
-			next:
-				for _, x := range l {
-					for _, y := range r {
-						if compare(x, y) == 0 {
-							continue next
-						}
-					}
-					out = append(out, x)
-				}
-				return out, nil
+				return subtract(l, r), nil
 			}
 		}
 	case '*':
@@ -351,6 +341,20 @@ func deepMerge(l, r map[string]any) map[string]any {
 		m[k] = v
 	}
 	return m
+}
+
+// subtract is l without the elements equal to one of r's, in l's order.
+// r is sorted once and searched, not walked for every element of l:
+// two long arrays from a response would take hours.
+func subtract(l, r []any) []any {
+	sorted := slices.SortedFunc(slices.Values(r), compare)
+	out := []any{}
+	for _, x := range l {
+		if _, found := slices.BinarySearchFunc(sorted, x, compare); !found {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func splitString(s, sep string) (any, error) {
