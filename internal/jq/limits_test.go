@@ -3,7 +3,9 @@ package jq
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -79,5 +81,37 @@ func TestSubtractLinear(t *testing.T) {
 	got, err := run(t, ".a - .b | length", map[string]any{"a": a, "b": b})
 	if want := fmt.Sprint(n-1, "\n"); err != nil || got != want {
 		t.Errorf("%q, %v; want %q", got, err, want)
+	}
+}
+
+// The searches that may compare every pair of two arrays from a
+// response (.[array], contains) stop when the context is cancelled:
+// Ctrl-C is the only way out of them, as in jq. Before they looked at
+// the context, each ran for many minutes and the test timed out.
+func TestPairwiseSearchCancels(t *testing.T) {
+	const n = 200_000
+	zeros, ones := make([]any, 2*n), make([]any, n)
+	for i := range zeros {
+		zeros[i] = 0
+	}
+	for i := range ones {
+		ones[i] = 0
+	}
+	ones[n-1] = 1 // every position matches all but the last element
+	as, bs := make([]any, n), make([]any, n)
+	for i := range n {
+		as[i], bs[i] = "a", "b"
+	}
+	doc := map[string]any{"zeros": zeros, "ones": ones, "as": as, "bs": bs}
+	for _, expr := range []string{`.zeros[.ones]`, `contains({as: .bs})`} {
+		p, err := Compile(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := p.Write(ctx, io.Discard, doc); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err %v, want context.Canceled", expr, err)
+		}
 	}
 }
