@@ -550,6 +550,10 @@ func (e *env) contains(v, x any) (ok, known bool, err error) {
 	return false, false, nil
 }
 
+// maxRegexps is how many compiled patterns test keeps: patterns may come
+// from the document, one per element, and each takes a few KiB.
+const maxRegexps = 64
+
 func (e *env) regexp(s string) (*regexp.Regexp, error) {
 	if re, ok := e.re[s]; ok {
 		return re, nil
@@ -562,7 +566,7 @@ func (e *env) regexp(s string) (*regexp.Regexp, error) {
 		}
 		return nil, errorf("test: invalid regular expression")
 	}
-	if e.re == nil {
+	if e.re == nil || len(e.re) == maxRegexps {
 		e.re = map[string]*regexp.Regexp{}
 	}
 	e.re[s] = re

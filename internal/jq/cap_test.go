@@ -1,7 +1,9 @@
 package jq
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -67,5 +69,25 @@ func TestStringCharactersInPlace(t *testing.T) {
 		if extra := int64(allocated(build+tail)) - int64(base); extra > 1<<20 {
 			t.Errorf("%s: %d MiB more than building the string", tail, extra>>20)
 		}
+	}
+}
+
+// test(re) keeps the regular expressions it compiled, but not all of
+// them: with patterns from a response (.[] | test(.pattern)), each
+// distinct one stayed, a few KiB each, millions of them in 64 MiB.
+func TestRegexpCacheBounded(t *testing.T) {
+	e := &env{ctx: context.Background()}
+	for i := range 10_000 {
+		if _, err := e.regexp(fmt.Sprint("^a", i, "$")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(e.re) > maxRegexps {
+		t.Errorf("%d regular expressions kept, want at most %d", len(e.re), maxRegexps)
+	}
+	// The expression's own pattern is still compiled once, not per element.
+	re, _ := e.regexp("^z")
+	if again, _ := e.regexp("^z"); again != re {
+		t.Error("the same pattern was compiled twice in a row")
 	}
 }
