@@ -91,3 +91,28 @@ func TestRegexpCacheBounded(t *testing.T) {
 		t.Error("the same pattern was compiled twice in a row")
 	}
 }
+
+// A string's JSON text stops growing at the cap too: control characters
+// take six bytes each (\u0001), so encoding a 64 MiB string of them ran
+// to 384 MiB before the size was checked.
+func TestEncodeStopsAtCap(t *testing.T) {
+	build := `"\u0001"` + strings.Repeat(" | .+.", 26) // 64 MiB
+	allocated := func(expr string) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		got, err := run(t, expr, nil)
+		runtime.ReadMemStats(&after)
+		if expr != build+" | 0" && (got != "" || err == nil || !strings.Contains(err.Error(), "result too large")) {
+			t.Errorf("%.20s...: %.40q, %v; want result too large", expr, got, err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	base := allocated(build + " | 0")
+	for _, tail := range []string{" | [.]", " | [.] | tostring", ` | "\([.])"`} {
+		// Appending grows a buffer by a quarter at a time: building 64 MiB
+		// allocates some 320 MiB in all; 384 MiB, near 2 GiB.
+		if extra := allocated(build+tail) - base; extra > 640<<20 {
+			t.Errorf("%s: %d MiB allocated encoding it", tail, extra>>20)
+		}
+	}
+}

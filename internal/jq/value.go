@@ -548,7 +548,7 @@ func encode(b []byte, v any) []byte {
 func encodeString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s) && len(b) <= maxString; { // see encode
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
