@@ -140,7 +140,7 @@ var exprs = []string{
 	`[.[] | .[] | type]`, `first`, `last`, `.[0].scopes | first, last`, `[] | first`, `first(.[].provider)`,
 	`last(.[].provider)`, `first(empty)`, `[last(empty)]`, `first(.[] | select(.usable | not)) | .provider`, `map(.usable) | any`,
 	`map(.usable) | all`, `[] | any, all`, `any(.[]; .refreshable)`, `all(.[]; .usable)`, `.[0].scopes | any(. == "openid")`,
-	`.[2].scopes | any(. == "openid")`, `.[0] | any`, `add`, `map(.expires_in) | add`, `map(.scopes) | add`, `map(.provider) | add`,
+	`.[2].scopes | any(. == "openid")`, `map(.expires_in) | all(. > 0)`, `.[0].scopes | all(type == "string")`, `.[0] | any`, `add`, `map(.expires_in) | add`, `map(.scopes) | add`, `map(.provider) | add`,
 	`[] | add`, `.[0] | add`, `null | add`, `[{a: 1}, {b: 2}, null] | add`, `map(.provider) | sort`, `sort_by(.expires_in) | map(.provider)`,
 	`sort_by(.profile, .provider) | map(.profile)`, `[3, 1, 2] | sort_by(-.)`, `map(.storage) | unique`, `group_by(.storage) | map(length)`,
 	`unique_by(.storage) | map(.provider)`, `map(.expires_in) | min, max`, `[] | min`, `min_by(.expires_in) | .provider`,
