@@ -3,6 +3,7 @@ package jq
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,5 +114,17 @@ func TestPairwiseSearchCancels(t *testing.T) {
 		if err := p.Write(ctx, io.Discard, doc); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: err %v, want context.Canceled", expr, err)
 		}
+	}
+}
+
+// A response's number with millions of digits is not made an exact
+// big.Int when it is used: decimal conversion takes time in the square of
+// the length (27 s for 4M digits, hours for 64 MiB). Beyond maxDigits it
+// is a float64, as jq has every number; unused, it prints as it came.
+func TestLongNumber(t *testing.T) {
+	n := json.Number("1" + strings.Repeat("7", 4<<20))
+	got, err := run(t, `.n > 0, .n + 1, -.n < 0, (.n | tostring | length), (.n | tostring | tonumber > 0)`, map[string]any{"n": n})
+	if want := "true\n1.7976931348623157e+308\ntrue\n4194305\ntrue\n"; err != nil || got != want {
+		t.Errorf("%.60q, %v; want %q", got, err, want)
 	}
 }

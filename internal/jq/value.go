@@ -37,11 +37,21 @@ func push(a []any, x any) ([]any, error) {
 	return append(a, x), nil
 }
 
+// maxDigits is the longest number made an exact *big.Int; a longer one
+// is a float64 (±Inf past 309 digits), as jq has every number. Decimal
+// conversion to big.Int takes time in the square of the length: a
+// response's number of 4M digits took 27 s, one of 64 MiB hours.
+const maxDigits = 1000
+
 // parseNumber turns a JSON number into int, float64 or *big.Int.
 func parseNumber(n json.Number) any {
 	s := string(n)
 	if i, err := strconv.ParseInt(s, 10, 0); err == nil {
 		return int(i)
+	}
+	if len(s) > maxDigits {
+		f, _ := strconv.ParseFloat(s, 64) // ±Inf when out of range
+		return f
 	}
 	if strings.ContainsAny(s, ".eE") {
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
