@@ -153,13 +153,13 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 		if len(body) > jq.MaxInput {
 			return exitcode.Newf(exitcode.Provider, "%s %s: the response is over %d MiB, too large for --jq; leave out --jq and pipe the body into jq", ar.Method, opts.Path, jq.MaxInput>>20)
 		}
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
+		// Checked here, decoded once by the program: a decoded body is
+		// some 20 times its size, and two copies of it would double that.
+		var doc json.RawMessage
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&doc); err != nil {
 			return exitcode.Newf(exitcode.Provider, "%s %s: the response is not JSON, so --jq cannot filter it: %v", ar.Method, opts.Path, err)
 		}
-		return writeJSON(opts.JQ, v)
+		return writeJSON(opts.JQ, doc)
 	}
 	if ok {
 		if isTerminal(app.Out) {

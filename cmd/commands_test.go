@@ -155,7 +155,10 @@ func TestZBDAPIAndExec(t *testing.T) {
 	f.login("--scope", "user,wallet")
 	out, _ := f.must(0, "", "api", "zbd", "/v1/oauth2/user")
 	contains(t, "api", out, "data")
-	f.must(0, "", "api", "zbd", "/v1/oauth2/wallet", "--jq", ".")
+	out, _ = f.must(0, "", "api", "zbd", "/v1/oauth2/wallet", "--jq", ".data.balance, .")
+	if want := "98251000\n" + `{"data":{"balance":"98251000","remainingAmountLimits":{"daily":"5000000","monthly":"50000000"}},"success":true}` + "\n"; out != want {
+		t.Errorf("api --jq: %q, want %q", out, want)
+	}
 	out, _ = f.must(0, "", "api", "zbd", "/v1/oauth2/user", "-i")
 	contains(t, "api -i", out, "HTTP/", "200")
 	f.must(exitcode.Usage, "", "api", "zbd", "https://evil.example/steal")

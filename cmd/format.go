@@ -105,12 +105,26 @@ func runJQ(c *cobra.Command, prog *jq.Program, w io.Writer, v any) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if isTerminal(w) { // strings print raw, and may be a provider's
+		w = terminalText{w}
+	}
 	err := prog.Write(ctx, w, v)
 	var jqErr *jq.Error
 	if errors.As(err, &jqErr) {
 		return exitcode.Newf(exitcode.Usage, "%s: %v", c.CommandPath(), jqErr)
 	}
 	return err
+}
+
+// terminalText writes to a terminal what cannot drive it (see
+// textsafe.Text): Program.Write gives it one whole line at a time.
+type terminalText struct{ io.Writer }
+
+func (t terminalText) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(t.Writer, textsafe.Text(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // addJQ gives --jq to every command below c that prints JSON: one with a

@@ -152,8 +152,9 @@ func (e *env) call1(name string, v, x any) (any, error) {
 	case "join":
 		return join(v, x)
 	case "contains":
-		if ok, known := contains(v, x); known {
-			return ok, nil
+		ok, known, err := e.contains(v, x)
+		if err != nil || known {
+			return ok, err
 		}
 		return nil, errorf("contains(%s) cannot be applied to %s", typeOf(x), typeOf(v))
 	}
@@ -405,7 +406,7 @@ func (e *env) sortBy(name string, v any, f *node) (any, error) {
 		items[i] = item{x, x}
 		if f != nil {
 			key := []any{}
-			if err := e.eval(f, x, func(k any) error { key = append(key, k); return nil }); err != nil {
+			if err := e.eval(f, x, func(k any) (err error) { key, err = push(key, k); return err }); err != nil {
 				return nil, err
 			}
 			items[i].key = key
@@ -496,51 +497,62 @@ func fromEntries(v any) (any, error) {
 
 // contains is jq's containment: substrings, every element of x in some
 // element of v, every field of x in v's; known is false for a type
-// mismatch.
-func contains(v, x any) (ok, known bool) {
+// mismatch. It counts its work: two arrays may have every pair compared.
+func (e *env) contains(v, x any) (ok, known bool, err error) {
+	if err := e.work(1); err != nil {
+		return false, false, err
+	}
 	switch v := v.(type) {
 	case string:
 		if x, isStr := x.(string); isStr {
-			return strings.Contains(v, x), true
+			return strings.Contains(v, x), true, nil
 		}
 	case []any:
 		if x, isArr := x.([]any); isArr {
 		next:
 			for _, y := range x {
 				for _, w := range v {
-					if ok, _ := contains(w, y); ok {
+					ok, _, err := e.contains(w, y)
+					if err != nil {
+						return false, false, err
+					}
+					if ok {
 						continue next
 					}
 				}
-				return false, true
+				return false, true, nil
 			}
-			return true, true
+			return true, true, nil
 		}
 	case map[string]any:
 		if x, isObj := x.(map[string]any); isObj {
 			if len(v) < len(x) {
-				return false, true
+				return false, true, nil
 			}
 			for k, y := range x {
 				w, found := v[k]
 				if !found {
-					return false, true
+					return false, true, nil
 				}
-				if ok, _ := contains(w, y); !ok {
-					return false, true
+				if ok, _, err := e.contains(w, y); !ok {
+					return false, err == nil, err
 				}
 			}
-			return true, true
+			return true, true, nil
 		}
 	}
 	if isNumber(v) && isNumber(x) {
-		return compare(v, x) == 0, true
+		return compare(v, x) == 0, true, nil
 	}
 	if t := typeRank(v); t < 3 && t == typeRank(x) {
-		return true, true
+		return true, true, nil
 	}
-	return false, false
+	return false, false, nil
 }
+
+// maxRegexps is how many compiled patterns test keeps: patterns may come
+// from the document, one per element, and each takes a few KiB.
+const maxRegexps = 64
 
 func (e *env) regexp(s string) (*regexp.Regexp, error) {
 	if re, ok := e.re[s]; ok {
@@ -554,7 +566,7 @@ func (e *env) regexp(s string) (*regexp.Regexp, error) {
 		}
 		return nil, errorf("test: invalid regular expression")
 	}
-	if e.re == nil {
+	if e.re == nil || len(e.re) == maxRegexps {
 		e.re = map[string]*regexp.Regexp{}
 	}
 	e.re[s] = re

@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"unicode/utf8"
 )
 
 // runErr is a fault of the expression on the value. Its message names
@@ -60,10 +61,8 @@ func catchable(err error) bool {
 }
 
 func (e *env) eval(n *node, v any, out emit) error {
-	if e.steps++; e.steps%1024 == 0 {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
+	if err := e.work(1); err != nil {
+		return err
 	}
 	switch n.kind {
 	case kIdentity:
@@ -81,7 +80,7 @@ func (e *env) eval(n *node, v any, out emit) error {
 	case kIndex:
 		return e.eval(n.b, v, func(k any) error {
 			return e.each(n.a, v, func(t any) error {
-				x, err := index(t, k)
+				x, err := e.index(t, k)
 				if err != nil {
 					return e.failed(n, err)
 				}
@@ -200,6 +199,17 @@ func (e *env) eval(n *node, v any, out emit) error {
 	return errorf("internal error: unknown expression")
 }
 
+// work counts n steps of the run; each time the count passes a multiple
+// of 1024 it checks for cancellation. Loops that may compare every pair
+// of two arrays count their steps too: nothing else would stop them.
+func (e *env) work(n int) error {
+	before := e.steps
+	if e.steps += uint(n); e.steps>>10 == before>>10 {
+		return nil
+	}
+	return e.ctx.Err()
+}
+
 // failed is err of suffix n's indexing: skipped when n has ?.
 func (e *env) failed(n *node, err error) error {
 	if n.opt {
@@ -275,6 +285,7 @@ func compareOp(op string, l, r any) bool {
 var errStringIndex = &runErr{msg: "cannot index string with number"}
 
 // index is t[k]: an object's field, an array's element; null for null.
+// .[array] on an array, a search, is env.index.
 func index(t, k any) (any, error) {
 	switch k := k.(type) {
 	case string:
@@ -286,17 +297,8 @@ func index(t, k any) (any, error) {
 		}
 		return nil, &runErr{"cannot index " + typeOf(t) + " with ", k}
 	case []any:
-		switch t := t.(type) {
-		case nil:
+		if t == nil {
 			return nil, nil
-		case []any:
-			out := []any{}
-			for i := 0; len(k) > 0 && i+len(k) <= len(t); i++ {
-				if compare(t[i:i+len(k)], k) == 0 {
-					out = append(out, i)
-				}
-			}
-			return out, nil
 		}
 	default:
 		if !isNumber(k) {
@@ -315,6 +317,26 @@ func index(t, k any) (any, error) {
 		}
 	}
 	return nil, errorf("cannot index %s with %s", typeOf(t), typeOf(k))
+}
+
+// index is t[k] where .[array] on an array (the positions where k
+// occurs in t) may compare every pair of them: it counts its work.
+func (e *env) index(t, k any) (any, error) {
+	ta, ok1 := t.([]any)
+	ka, ok2 := k.([]any)
+	if !ok1 || !ok2 {
+		return index(t, k)
+	}
+	out := []any{}
+	for i := 0; len(ka) > 0 && i+len(ka) <= len(ta); i++ {
+		if err := e.work(len(ka)); err != nil {
+			return nil, err
+		}
+		if compare(ta[i:i+len(ka)], ka) == 0 {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }
 
 func clampIndex(i, lo, hi int) int {
@@ -345,15 +367,13 @@ func sliceBound(x any, end bool) (int, bool) {
 // slice is t[from:to] on an array or a string (by characters).
 func slice(t, from, to any) (any, error) {
 	var n int
-	var r []rune
 	switch t := t.(type) {
 	case nil:
 		return nil, nil
 	case []any:
 		n = len(t)
 	case string:
-		r = []rune(t)
-		n = len(r)
+		n = utf8.RuneCountInString(t)
 	default:
 		return nil, errorf("cannot slice %s", typeOf(t))
 	}
@@ -375,7 +395,23 @@ func slice(t, from, to any) (any, error) {
 	if a, ok := t.([]any); ok {
 		return a[start:end:end], nil
 	}
-	return string(r[start:end]), nil
+	return substring(t.(string), start, end), nil
+}
+
+// substring is s's characters [i, j), found where they lie: a []rune
+// copy of s would take four bytes a character.
+func substring(s string, i, j int) string {
+	from := 0
+	for range i {
+		_, w := utf8.DecodeRuneInString(s[from:])
+		from += w
+	}
+	to := from
+	for range j - i {
+		_, w := utf8.DecodeRuneInString(s[to:])
+		to += w
+	}
+	return s[from:to]
 }
 
 // iterate emits .[]: an array's elements, an object's values by key.

@@ -12,6 +12,8 @@ import (
 //
 // Intentional differences, skipped below:
 //   - string * number (repetition) fails in zauth, succeeds in gojq;
+//   - a number of over 1000 digits is a float64 in zauth (as in jq), a
+//     big integer in gojq (the documents here have none);
 //   - so does .[{"start": a, "end": b}] (gojq's slice by object);
 //   - a program that gojq stops early ("too many results") is not compared;
 //   - gojq ends a comment at a NUL byte, zauth at the end of the line;

@@ -239,7 +239,7 @@ func (p *parser) pipe() (*node, error) {
 		}
 		parts = append(parts, n)
 		if !p.is("|") {
-			return foldRight(kPipe, "", parts), nil
+			return foldRight(kPipe, parts), nil
 		}
 		if err := p.next(); err != nil {
 			return nil, err
@@ -247,10 +247,10 @@ func (p *parser) pipe() (*node, error) {
 	}
 }
 
-func foldRight(k kind, op string, parts []*node) *node {
+func foldRight(k kind, parts []*node) *node {
 	n := parts[len(parts)-1]
 	for i := len(parts) - 2; i >= 0; i-- {
-		n = &node{kind: k, op: op, a: parts[i], b: n}
+		n = &node{kind: k, a: parts[i], b: n}
 	}
 	return n
 }
@@ -312,13 +312,11 @@ func (p *parser) binary(level int) (*node, error) {
 				}
 				parts = append(parts, r)
 			}
-			l = foldRight(kAlt, op, parts)
+			l = foldRight(kAlt, parts)
 			continue
 		}
 		n := &node{op: op, a: l, b: r}
 		switch {
-		case level == 0:
-			n.kind = kAlt
 		case level == 1:
 			n.kind = kOr
 		case level == 2:
@@ -531,7 +529,7 @@ func (p *parser) term() (*node, error) {
 			return nil, err
 		}
 		n, err := p.postfix()
-		return &node{kind: kNeg, op: tok.text, a: n}, err
+		return &node{kind: kNeg, a: n}, err
 	}
 	return nil, p.unexpected()
 }

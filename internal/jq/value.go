@@ -37,11 +37,21 @@ func push(a []any, x any) ([]any, error) {
 	return append(a, x), nil
 }
 
+// maxDigits is the longest number made an exact *big.Int; a longer one
+// is a float64 (±Inf past 309 digits), as jq has every number. Decimal
+// conversion to big.Int takes time in the square of the length: a
+// response's number of 4M digits took 27 s, one of 64 MiB hours.
+const maxDigits = 1000
+
 // parseNumber turns a JSON number into int, float64 or *big.Int.
 func parseNumber(n json.Number) any {
 	s := string(n)
 	if i, err := strconv.ParseInt(s, 10, 0); err == nil {
 		return int(i)
+	}
+	if len(s) > maxDigits {
+		f, _ := strconv.ParseFloat(s, 64) // ±Inf when out of range
+		return f
 	}
 	if strings.ContainsAny(s, ".eE") {
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
@@ -289,17 +299,7 @@ func arith(op byte, l, r any) (any, error) {
 	case '-':
 		if l, ok := l.([]any); ok {
 			if r, ok := r.([]any); ok {
-				out := []any{}
-			next:
-				for _, x := range l {
-					for _, y := range r {
-						if compare(x, y) == 0 {
-							continue next
-						}
-					}
-					out = append(out, x)
-				}
-				return out, nil
+				return subtract(l, r), nil
 			}
 		}
 	case '*':
@@ -351,6 +351,20 @@ func deepMerge(l, r map[string]any) map[string]any {
 		m[k] = v
 	}
 	return m
+}
+
+// subtract is l without the elements equal to one of r's, in l's order.
+// r is sorted once and searched, not walked for every element of l:
+// two long arrays from a response would take hours.
+func subtract(l, r []any) []any {
+	sorted := slices.SortedFunc(slices.Values(r), compare)
+	out := []any{}
+	for _, x := range l {
+		if _, found := slices.BinarySearchFunc(sorted, x, compare); !found {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func splitString(s, sep string) (any, error) {
@@ -544,7 +558,7 @@ func encode(b []byte, v any) []byte {
 func encodeString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s) && len(b) <= maxString; { // see encode
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
