@@ -5,12 +5,12 @@
 #
 #   scripts/with-keyring.sh go test ./...
 #
-# The keyring daemon runs in the foreground as this script's child, with its
-# messages in a log that is printed when the command fails or the daemon
-# does not last the run.
+# The bus starts the keyring daemon on demand (and again, should it stop);
+# its messages go to a log that is printed when the command fails or the
+# daemon did not last the run.
 set -euo pipefail
 if [ "${ZAUTH_IN_KEYRING:-}" = 1 ]; then exec "$@"; fi
-for tool in go dbus-run-session gnome-keyring-daemon; do
+for tool in go dbus-run-session dbus-daemon gnome-keyring-daemon setsid; do
   command -v "$tool" >/dev/null || { echo "with-keyring: $tool not found (install gnome-keyring, dbus, dbus-x11)" >&2; exit 1; }
 done
 scratch=$(mktemp -d)
@@ -22,17 +22,46 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scra
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 export KEYRING_LOG="$scratch/keyring.log"
+: >"$KEYRING_LOG"
 
 # A probe that writes one item tells when the keyring is ready: registered
 # on the bus, with its login collection unlocked.
 export PROBE="$scratch/probe"
 (cd "$(dirname "$0")/.." && go build -o "$PROBE" ./internal/bench/floor)
 
-# The bus starts nothing on demand. With the system's service files, a call
-# that finds no keyring daemon would start a second one: it cannot unlock
-# the keyring, and the call then waits on an unlock prompt nobody answers.
-# Otherwise it is the standard session bus, with its generous limits (the
-# built-in ones allow 64 connections in authentication, for 5 s each).
+# The bus starts the keyring daemon on the first call, as a desktop session
+# does, but through a launcher that unlocks it with the throwaway password.
+# Should the daemon stop mid-run, the next call starts it again on the same
+# keyring file, unlocked, instead of failing every later test or waiting on
+# an unlock prompt nobody answers. Each start and exit, with its status, is
+# in the log.
+#  - setsid: the daemon quits on SIGHUP, which a terminal's hangup sends to
+#    the whole process group; in a session of its own it is out of reach.
+#  - no system bus: the daemon would watch logind and quit when the login
+#    session it finds in the environment ends.
+#  - output to the log, never to the bus's stdout: a daemon that outlives
+#    the run would hold open a pipe the caller waits on.
+mkdir "$scratch/services"
+cat >"$scratch/keyringd" <<EOF
+#!/bin/sh
+exec >>'$KEYRING_LOG' 2>&1
+echo \$\$ >>'$scratch/launchers'
+echo "\$(date +%T.%N) keyring daemon starting"
+printf throwaway | env -u XDG_SESSION_ID -u DESKTOP_AUTOSTART_ID DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent \\
+  gnome-keyring-daemon --foreground --unlock --components=secrets
+echo "\$(date +%T.%N) keyring daemon exited with status \$?"
+EOF
+chmod 755 "$scratch/keyringd"
+cat >"$scratch/services/org.freedesktop.secrets.service" <<EOF
+[D-BUS Service]
+Name=org.freedesktop.secrets
+Exec='$(command -v setsid)' -w '$scratch/keyringd'
+EOF
+
+# Only that service directory: the system's service files would start a
+# keyring daemon that cannot unlock. Otherwise it is the standard session
+# bus, with its generous limits (the built-in ones allow 64 connections in
+# authentication, for 5 s each).
 cat >"$scratch/bus.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -40,6 +69,7 @@ cat >"$scratch/bus.conf" <<EOF
   <type>session</type>
   <listen>unix:dir=$XDG_RUNTIME_DIR</listen>
   <auth>EXTERNAL</auth>
+  <servicedir>$scratch/services</servicedir>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -57,33 +87,39 @@ cat >"$scratch/bus.conf" <<EOF
 </busconfig>
 EOF
 
-# Not exec: the EXIT trap removes the scratch directory afterwards.
+# The bus's own messages (each activation, say) go to the log as well.
+cat >"$scratch/bus" <<EOF
+#!/bin/sh
+exec '$(command -v dbus-daemon)' "\$@" 2>>'$KEYRING_LOG'
+EOF
+chmod 755 "$scratch/bus"
+
+say() { printf "with-keyring: %s\n" "$*" >&2; }
+status=0
+# Not exec: the keyring log is read, and the scratch directory removed,
+# afterwards.
 # shellcheck disable=SC2016 # the script is expanded by the inner bash
-dbus-run-session --config-file="$scratch/bus.conf" -- bash -c '
-  set -u
-  say() { printf "with-keyring: %s\n" "$*" >&2; }
-  printf throwaway | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>"$KEYRING_LOG" &
-  daemon=$!
+dbus-run-session --config-file="$scratch/bus.conf" --dbus-daemon="$scratch/bus" -- bash -c '
   export GNOME_KEYRING_CONTROL=$XDG_RUNTIME_DIR/keyring
-  ready=
-  for _ in $(seq 300); do
-    if printf ok | timeout 10 "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then ready=1; break; fi
-    kill -0 "$daemon" 2>/dev/null || break
-    sleep 0.1
+  for _ in $(seq 50); do
+    if printf ok | timeout 10 "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then exec "$@"; fi
+    sleep 0.2
   done
-  if [ -z "$ready" ]; then
-    say "the throwaway keyring did not become usable; its log:"; cat "$KEYRING_LOG" >&2
-    exit 1
-  fi
-  status=0
-  "$@" || status=$?
-  if ! kill -0 "$daemon" 2>/dev/null; then
-    wait "$daemon"; say "the keyring daemon exited during the run (status $?)"
-    [ "$status" = 0 ] && status=1
-  fi
-  if [ "$status" != 0 ] && [ -s "$KEYRING_LOG" ]; then
-    say "the last messages of the keyring daemon:"; tail -n 40 "$KEYRING_LOG" >&2
-  fi
-  kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
-  exit "$status"
-' with-keyring "$@"
+  printf "with-keyring: the throwaway keyring did not become usable\n" >&2
+  exit 1
+' with-keyring "$@" || status=$?
+
+# The bus is gone, and with it every daemon's connection: they quit. Any
+# that did not is stopped with its session.
+sleep 0.2
+if [ -s "$scratch/launchers" ]; then
+  while read -r pid; do kill -- "-$pid" 2>/dev/null || true; done <"$scratch/launchers"
+fi
+starts=$(grep -c "keyring daemon starting" "$KEYRING_LOG" || true)
+if [ "$starts" -gt 1 ]; then
+  say "the keyring daemon stopped during the run and was started again ($starts starts)"
+fi
+if [ "$starts" -gt 1 ] || { [ "$status" != 0 ] && [ -s "$KEYRING_LOG" ]; }; then
+  say "the last messages of the bus and the keyring daemon:"; tail -n 40 "$KEYRING_LOG" >&2
+fi
+exit "$status"

@@ -228,7 +228,7 @@ func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 		return nil, false
 	}
 	if err != nil {
-		h.t.Fatalf("keyring: %v", err)
+		h.t.Fatalf("keyring: %v%s", err, testsys.KeyringLog())
 	}
 	var r tokenstore.Record
 	if err := json.Unmarshal([]byte(data), &r); err != nil {
@@ -241,7 +241,7 @@ func (h *harness) record(profile string) (*tokenstore.Record, bool) {
 func (h *harness) rawRecord(profile string) string {
 	data, err := keyringGet(h.t, h.service, tokenstore.TokenKey(h.name(), profile))
 	if err != nil && err != keyring.ErrNotFound {
-		h.t.Fatalf("keyring: %v", err)
+		h.t.Fatalf("keyring: %v%s", err, testsys.KeyringLog())
 	}
 	return data
 }

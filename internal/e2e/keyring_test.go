@@ -30,7 +30,7 @@ func keyringSet(t testing.TB, service, key, value string) {
 	if err := testsys.Within(t, keyringWait, "go-keyring's write of "+key, func() error {
 		return keyring.Set(service, key, value)
 	}); err != nil {
-		t.Fatalf("keyring: %v", err)
+		t.Fatalf("keyring: %v%s", err, testsys.KeyringLog())
 	}
 }
 
@@ -40,6 +40,6 @@ func keyringWipe(t testing.TB, service string) {
 	if err := testsys.Within(t, keyringWait, "go-keyring's delete of the items of "+service, func() error {
 		return keyring.DeleteAll(service)
 	}); err != nil {
-		t.Errorf("keyring: %v", err)
+		t.Errorf("keyring: %v%s", err, testsys.KeyringLog())
 	}
 }

@@ -38,7 +38,7 @@ func RequireOSKeychain(t testing.TB) *OS {
 		msg := "no OS keychain on this " + runtime.GOOS + " host (" + why + "); " +
 			"on Linux run the tests through scripts/test.sh, which starts a throwaway Secret Service"
 		if os.Getenv(RequireEnv) == "1" {
-			t.Fatal(msg + "; " + RequireEnv + "=1 says there must be one")
+			t.Fatal(msg + "; " + RequireEnv + "=1 says there must be one" + testsys.KeyringLog())
 		}
 		t.Skip(msg)
 	}
@@ -56,7 +56,7 @@ func RequireOSKeychain(t testing.TB) *OS {
 		if err := testsys.Within(t, k.Timeout, "deleting the test's keychain items", func() error {
 			return keyring.DeleteAll(k.Service)
 		}); err != nil {
-			t.Errorf("cleaning up the keychain service %s: %v", k.Service, err)
+			t.Errorf("cleaning up the keychain service %s: %v%s", k.Service, err, testsys.KeyringLog())
 		}
 	})
 	if err := probe.Delete("probe"); err != nil {

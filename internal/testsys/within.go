@@ -20,7 +20,7 @@ func Within(t testing.TB, d time.Duration, what string, op func() error) error {
 	case err := <-done:
 		return err
 	case <-timer.C:
-		t.Fatalf("%s did not return within %s", what, d)
+		t.Fatalf("%s did not return within %s%s", what, d, KeyringLog())
 		return nil
 	}
 }
