@@ -5,6 +5,7 @@ package discovery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -91,8 +92,25 @@ func fetch(ctx context.Context, hc *http.Client, u string) (*Metadata, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	// A redirect to plain http would let anyone on the network path answer
+	// with a document naming their own endpoints: redirects must lead to
+	// what an endpoint may be (https, or http on loopback).
+	c := *hc
+	c.CheckRedirect = func(next *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if err := provider.CheckEndpoint(next.URL.String()); err != nil {
+			return fmt.Errorf("refusing its redirect: %v", err)
+		}
+		return nil
+	}
+	resp, err := c.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is named by the caller
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
