@@ -197,16 +197,16 @@ func fileStore(path string) []Result {
 func (e Env) index() []Result {
 	const fix = "make the state directory writable; zauth rebuilds the index from what is stored"
 	s := *e.Store
-	var unsaved strings.Builder
-	s.Warn = &unsaved
+	var unsaved *tokenstore.UnsavedIndex
+	s.Warn = func(err error) { errors.As(err, &unsaved) }
 	entries, err := s.List()
 	if err != nil {
 		return []Result{{"login index", Fail, textsafe.Line(err.Error()), fix}}
 	}
 	var out []Result
-	if unsaved.Len() > 0 {
+	if unsaved != nil {
 		out = append(out, Result{"login index", Warn, fmt.Sprintf("%s; %d stored login(s) listed from storage",
-			textsafe.Line(strings.TrimPrefix(unsaved.String(), "zauth: warning: ")), len(entries)), fix})
+			textsafe.Line(unsaved.Error()), len(entries)), fix})
 	}
 	for _, en := range entries {
 		_, err := s.Load(en.Provider, en.Profile)

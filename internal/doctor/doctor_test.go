@@ -105,7 +105,8 @@ func TestClockSkew(t *testing.T) {
 func TestIndexThatCannotBeSaved(t *testing.T) {
 	dir := t.TempDir()
 	var stderr strings.Builder
-	s := &tokenstore.Store{Backend: &keychain.File{Path: filepath.Join(t.TempDir(), "tokens.json")}, Dir: dir, Warn: &stderr}
+	s := &tokenstore.Store{Backend: &keychain.File{Path: filepath.Join(t.TempDir(), "tokens.json")}, Dir: dir,
+		Warn: func(err error) { stderr.WriteString(err.Error()) }}
 	if err := s.Save(&tokenstore.Record{Provider: "ziina", Profile: "default", AccessToken: "a"}); err != nil {
 		t.Fatal(err)
 	}

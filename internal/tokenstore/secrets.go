@@ -70,8 +70,8 @@ func (s *Store) DeleteSecrets(provider string) error {
 
 // Open returns the store in the user's state directory: the OS keychain,
 // or, only when insecure is set, an unencrypted 0600 file, announced on
-// warn every time so that it is never chosen silently. An index that
-// cannot be saved is reported on warn too.
+// warn every time so that it is never chosen silently. The store's other
+// warnings (see Store.Warn) are printed there too, a line each.
 //
 // The other place is searched too: a login kept in the file is found by
 // every command without the flag, and logout removes it; only writing a
@@ -81,9 +81,10 @@ func Open(insecure bool, warn io.Writer) *Store {
 	var kc keychain.Backend = &keychain.Chunked{Backend: keychain.NewOS(), Limit: keychain.DefaultChunkLimit()}
 	f := &keychain.File{Path: filepath.Join(dir, "tokens.json")}
 	file := &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
+	say := func(err error) { fmt.Fprintf(warn, "zauth: warning: %v\n", err) }
 	if insecure {
-		fmt.Fprintf(warn, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
-		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir, Warn: warn}
+		say(fmt.Errorf("using insecure storage: secrets are kept unencrypted in %s (0600)", f.Path))
+		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir, Warn: say}
 	}
-	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir, Warn: warn}
+	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir, Warn: say}
 }

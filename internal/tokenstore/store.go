@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -37,8 +36,8 @@ type Store struct {
 	Backend keychain.Backend
 	Storage string // Backend's place: Keychain (the default) or File
 	Alt     keychain.Backend
-	Dir     string    // state directory: index and locks
-	Warn    io.Writer // one-line warnings (nil: none), e.g. an index that cannot be saved
+	Dir     string      // state directory: index and locks
+	Warn    func(error) // what is worth a warning but fails nothing, e.g. an *UnsavedIndex (nil: dropped)
 }
 
 // place is one storage place.
@@ -336,10 +335,23 @@ func (s *Store) Rebuild() ([]Entry, error) {
 		idx = s.rebuilt(nil, true)
 	}
 	if s.Warn != nil {
-		fmt.Fprintf(s.Warn, "zauth: warning: the login index %s could not be saved (%v); it is rebuilt from storage until it can be\n", ie.Path, ie.cause())
+		s.Warn(&UnsavedIndex{Path: ie.Path, Err: ie.cause()})
 	}
 	return idx, nil
 }
+
+// UnsavedIndex is the warning that the login index could not be saved:
+// the logins are listed from storage all the same.
+type UnsavedIndex struct {
+	Path string
+	Err  error
+}
+
+func (e *UnsavedIndex) Error() string {
+	return fmt.Sprintf("the login index %s could not be saved (%v); it is rebuilt from storage until it can be", e.Path, e.Err)
+}
+
+func (e *UnsavedIndex) Unwrap() error { return e.Err }
 
 // readIndex reads an index file; a missing one is os.ErrNotExist.
 // Anything but a regular file (a link, a FIFO) reads as damaged, without

@@ -457,8 +457,8 @@ func TestReadersWorkWhileIndexCannotBeSaved(t *testing.T) {
 			s := newStore(t)
 			// The logins are stored outside the state directory.
 			s.Backend = &keychain.File{Path: filepath.Join(t.TempDir(), "kc.json")}
-			var warn strings.Builder
-			s.Warn = &warn
+			var warned []error
+			s.Warn = func(err error) { warned = append(warned, err) }
 			if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
 				t.Fatal(err)
 			}
@@ -473,14 +473,15 @@ func TestReadersWorkWhileIndexCannotBeSaved(t *testing.T) {
 				t.Fatalf("Save = %v (exit %d), want exit 5", err, exitcode.Code(err))
 			}
 			for name, list := range map[string]func() ([]Entry, error){"List": s.List, "Rebuild": s.Rebuild} {
-				warn.Reset()
+				warned = nil
 				idx, err := list()
 				if err != nil || !slices.Equal(profiles(idx), []string{"ziina/a", "ziina/b"}) {
 					t.Errorf("%s = %v, %v (exit %d)", name, profiles(idx), err, exitcode.Code(err))
 				}
-				w := warn.String()
-				if strings.Count(w, "\n") != 1 || !strings.HasPrefix(w, "zauth: warning: ") || !strings.Contains(w, "could not be saved") {
-					t.Errorf("%s warned %q, want one line saying the index could not be saved", name, w)
+				var unsaved *UnsavedIndex
+				if len(warned) != 1 || !errors.As(warned[0], &unsaved) || unsaved.Path != s.indexPath() ||
+					strings.Contains(unsaved.Error(), "\n") || !strings.Contains(unsaved.Error(), "could not be saved") {
+					t.Errorf("%s warned %q, want one line saying the index could not be saved", name, warned)
 				}
 			}
 		})
