@@ -34,29 +34,9 @@ const exitCodesHelp = `Exit codes:
 
 // Execute runs zauth with the process's arguments and returns the exit code.
 func Execute() int {
-	ctx, stop := signalContext()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-}
-
-// signalContext is cancelled by the first Ctrl-C or SIGTERM, which zauth
-// answers by cleaning up and exiting 130. The signals are no longer caught
-// from then on (zauth exec forwards them on its own), so that a second
-// Ctrl-C ends at once a zauth that is stuck, say in a keychain call, which
-// has no timeout of its own.
-func signalContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-		}
-		signal.Stop(ch) // before the cancel that a stuck zauth may not see
-		cancel()
-	}()
-	return ctx, cancel
 }
 
 // Run runs zauth with args and the given streams; tests call it directly.
