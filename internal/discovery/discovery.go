@@ -68,6 +68,9 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Metadata, e
 	var tried []string
 	for _, u := range urls {
 		m, err := fetch(ctx, hc, u)
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // Ctrl-C: not a server without metadata
+		}
 		if err != nil {
 			tried = append(tried, fmt.Sprintf("%s (%v)", u, err))
 			continue
@@ -92,16 +95,16 @@ func fetch(ctx context.Context, hc *http.Client, u string) (*Metadata, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	// A redirect to plain http would let anyone on the network path answer
-	// with a document naming their own endpoints: redirects must lead to
-	// what an endpoint may be (https, or http on loopback).
+	// Redirects stay within the metadata URL's origin: elsewhere (an open
+	// redirect on the issuer's host, plain http), someone else could answer
+	// with a document that copies the issuer and names their own endpoints.
 	c := *hc
 	c.CheckRedirect = func(next *http.Request, via []*http.Request) error {
+		if !oauth.SameOrigin(next.URL, via[0].URL) {
+			return fmt.Errorf("refusing its redirect to another origin, %s", textsafe.URL(next.URL.String()))
+		}
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")
-		}
-		if err := provider.CheckEndpoint(next.URL.String()); err != nil {
-			return fmt.Errorf("refusing its redirect: %v", err)
 		}
 		return nil
 	}

@@ -3,11 +3,14 @@ package discovery
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/zauth-cli/zauth/internal/exitcode"
 )
 
 // metadataServer serves a metadata document for issuer at every path, or
@@ -51,14 +54,42 @@ func TestDiscoverRefusesDowngradeRedirect(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
 	_, err := Discover(context.Background(), &http.Client{Transport: tr}, issuer)
-	if err == nil || !strings.Contains(err.Error(), `(refusing its redirect: "http://metadata.example/doc" must use https`) {
+	if err == nil || !strings.Contains(err.Error(), "(refusing its redirect to another origin, http://metadata.example/doc)") {
 		t.Fatalf("Discover followed a redirect to plain http: %v", err)
 	}
 }
 
-// TestDiscoverFollowsHTTPSRedirect: a redirect that stays on https is
+// TestDiscoverRefusesCrossOriginRedirect: an open redirect on the issuer's
+// host would let a third party serve a document that copies the issuer
+// (so the issuer check passes) and names its own endpoints. Only redirects
+// within the metadata URL's origin are followed.
+func TestDiscoverRefusesCrossOriginRedirect(t *testing.T) {
+	var issuer string
+	third := metadataServer(t, true, &issuer, "")
+	as := metadataServer(t, true, &issuer, third.URL+"/doc")
+	issuer = as.URL
+	_, err := Discover(context.Background(), as.Client(), issuer)
+	if err == nil || !strings.Contains(err.Error(), "refusing its redirect to another origin, "+third.URL+"/doc") {
+		t.Fatalf("Discover followed a redirect to another origin: %v", err)
+	}
+}
+
+// TestDiscoverInterrupted: Ctrl-C while the metadata is fetched is an
+// interruption (exit 130), not a provider that has no metadata (exit 4).
+func TestDiscoverInterrupted(t *testing.T) {
+	var issuer string
+	as := metadataServer(t, true, &issuer, "")
+	issuer = as.URL
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Discover(ctx, as.Client(), issuer); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Discover after Ctrl-C = %v (exit %d), want context.Canceled", err, exitcode.Code(err))
+	}
+}
+
+// TestDiscoverFollowsSameOriginRedirect: a redirect within the origin is
 // followed; the document's issuer is checked as always.
-func TestDiscoverFollowsHTTPSRedirect(t *testing.T) {
+func TestDiscoverFollowsSameOriginRedirect(t *testing.T) {
 	var issuer string
 	as := metadataServer(t, true, &issuer, "/doc")
 	issuer = as.URL

@@ -41,7 +41,7 @@ func APIURL(base, path string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if !sameOrigin(u, b) {
+		if !oauth.SameOrigin(u, b) {
 			return "", errors.New("refusing to send the token to " + u.Scheme + "://" + u.Host + ", which is not the provider's API host " + b.Host)
 		}
 		return u.String(), nil
@@ -136,7 +136,7 @@ func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
 		switch {
 		case err != nil:
 			return &refusedRedirect{to: req.URL, origin: textsafe.URL(origin)}
-		case !sameOrigin(req.URL, o):
+		case !oauth.SameOrigin(req.URL, o):
 			return &refusedRedirect{to: req.URL, origin: textsafe.URL(o.Scheme + "://" + o.Host)}
 		case len(via) >= 10:
 			return errors.New("stopped after 10 redirects")
@@ -144,18 +144,6 @@ func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
 		return nil
 	}
 	return c
-}
-
-// sameOrigin compares scheme, host name and port, with default ports
-// spelled out.
-func sameOrigin(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		return map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // Usable refuses a stored token that cannot be put into a header or a
