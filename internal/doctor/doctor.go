@@ -198,7 +198,11 @@ func (e Env) index() []Result {
 	const fix = "make the state directory writable; zauth rebuilds the index from what is stored"
 	s := *e.Store
 	var unsaved *tokenstore.UnsavedIndex
-	s.Warn = func(err error) { errors.As(err, &unsaved) }
+	s.Warn = func(err error) {
+		if !errors.As(err, &unsaved) && e.Store.Warn != nil {
+			e.Store.Warn(err) // not this check's to report
+		}
+	}
 	entries, err := s.List()
 	if err != nil {
 		return []Result{{"login index", Fail, textsafe.Line(err.Error()), fix}}
