@@ -9,12 +9,18 @@
 # its messages go to a log that is printed when the command fails or the
 # daemon did not last the run.
 set -euo pipefail
+if [ $# = 0 ]; then echo "usage: scripts/with-keyring.sh COMMAND [ARG...]" >&2; exit 2; fi
 if [ "${ZAUTH_IN_KEYRING:-}" = 1 ]; then exec "$@"; fi
 for tool in go dbus-run-session dbus-daemon gnome-keyring-daemon setsid; do
-  command -v "$tool" >/dev/null || { echo "with-keyring: $tool not found (install gnome-keyring, dbus, dbus-x11)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "with-keyring: $tool not found (install gnome-keyring, dbus, dbus-x11, util-linux)" >&2; exit 1; }
 done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# Its path goes into a D-Bus address, XML and the scripts below as is.
+case $scratch in *[!A-Za-z0-9/._-]*)
+  echo "with-keyring: the temporary directory $scratch has characters the D-Bus set-up cannot take; set TMPDIR to a plain path" >&2
+  exit 1
+esac
 # Go's caches stay where they are, so the suite does not rebuild everything.
 GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
 export GOCACHE GOMODCACHE GOPATH
@@ -41,21 +47,28 @@ export PROBE="$scratch/probe"
 #    session it finds in the environment ends.
 #  - output to the log, never to the bus's stdout: a daemon that outlives
 #    the run would hold open a pipe the caller waits on.
-mkdir "$scratch/services"
+#  - the launcher never exits 0: the bus would take that for a daemon that
+#    handed over, and wait its 25 s activation timeout to say otherwise.
+#  - each running launcher has a file named by its pid (the leader of its
+#    session), so that any left when the bus is gone can be stopped.
+mkdir "$scratch/services" "$scratch/launchers"
 cat >"$scratch/keyringd" <<EOF
 #!/bin/sh
-exec >>'$KEYRING_LOG' 2>&1
-echo \$\$ >>'$scratch/launchers'
+exec >>$KEYRING_LOG 2>&1
+: >$scratch/launchers/\$\$
 echo "\$(date +%T.%N) keyring daemon starting"
 printf throwaway | env -u XDG_SESSION_ID -u DESKTOP_AUTOSTART_ID DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent \\
   gnome-keyring-daemon --foreground --unlock --components=secrets
-echo "\$(date +%T.%N) keyring daemon exited with status \$?"
+st=\$?
+echo "\$(date +%T.%N) keyring daemon exited with status \$st"
+rm -f $scratch/launchers/\$\$
+exit \$((st ? st : 1))
 EOF
 chmod 755 "$scratch/keyringd"
 cat >"$scratch/services/org.freedesktop.secrets.service" <<EOF
 [D-BUS Service]
 Name=org.freedesktop.secrets
-Exec='$(command -v setsid)' -w '$scratch/keyringd'
+Exec=$(command -v setsid) -w $scratch/keyringd
 EOF
 
 # Only that service directory: the system's service files would start a
@@ -90,33 +103,42 @@ EOF
 # The bus's own messages (each activation, say) go to the log as well.
 cat >"$scratch/bus" <<EOF
 #!/bin/sh
-exec '$(command -v dbus-daemon)' "\$@" 2>>'$KEYRING_LOG'
+exec $(command -v dbus-daemon) "\$@" 2>>$KEYRING_LOG
 EOF
 chmod 755 "$scratch/bus"
 
 say() { printf "with-keyring: %s\n" "$*" >&2; }
 status=0
+# The probe starts the daemon. It is given 30 s, and 3 starts: a daemon
+# that cannot start at all says so in the log in well under a second.
 # Not exec: the keyring log is read, and the scratch directory removed,
 # afterwards.
+export KEYRING_RAN="$scratch/ran"
 # shellcheck disable=SC2016 # the script is expanded by the inner bash
 dbus-run-session --config-file="$scratch/bus.conf" --dbus-daemon="$scratch/bus" -- bash -c '
   export GNOME_KEYRING_CONTROL=$XDG_RUNTIME_DIR/keyring
-  for _ in $(seq 50); do
-    if printf ok | timeout 10 "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then exec "$@"; fi
+  while [ "$SECONDS" -lt 30 ] && [ "$(grep -c "keyring daemon exited" "$KEYRING_LOG")" -lt 3 ]; do
+    if printf ok | timeout 10 "$PROBE" -set zauth-keyring-probe probe >/dev/null 2>&1; then
+      : >"$KEYRING_RAN"
+      exec "$@"
+    fi
     sleep 0.2
   done
-  printf "with-keyring: the throwaway keyring did not become usable\n" >&2
   exit 1
 ' with-keyring "$@" || status=$?
 
 # The bus is gone, and with it every daemon's connection: they quit. Any
 # that did not is stopped with its session.
 sleep 0.2
-if [ -s "$scratch/launchers" ]; then
-  while read -r pid; do kill -- "-$pid" 2>/dev/null || true; done <"$scratch/launchers"
-fi
+for f in "$scratch"/launchers/*; do
+  pid=${f##*/}
+  if grep -qF "$scratch/keyringd" "/proc/$pid/cmdline" 2>/dev/null; then kill -- "-$pid" 2>/dev/null || true; fi
+done
 starts=$(grep -c "keyring daemon starting" "$KEYRING_LOG" || true)
-if [ "$starts" -gt 1 ]; then
+if [ ! -e "$KEYRING_RAN" ]; then
+  say "the throwaway keyring did not become usable ($starts starts)"
+  [ "$status" = 0 ] && status=1
+elif [ "$starts" -gt 1 ]; then
   say "the keyring daemon stopped during the run and was started again ($starts starts)"
 fi
 if [ "$starts" -gt 1 ] || { [ "$status" != 0 ] && [ -s "$KEYRING_LOG" ]; }; then
