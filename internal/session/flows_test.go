@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/keychain"
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -36,12 +36,7 @@ type flow struct {
 
 func newFlow(t *testing.T, kind emulator.Kind) *flow {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	opts := emulator.Options{ClientID: "cid", ClientSecret: "secret", APIKey: "key", Username: "cid", Password: "secret", RedirectURIs: []string{redirect}}
 	emu := emulator.New(kind, opts)
 	t.Cleanup(emu.Close)

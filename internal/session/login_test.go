@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/keychain"
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/provider"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -68,12 +68,7 @@ func approve(t *testing.T, authURL string) string {
 // cannot be opened; the flow says so, gives the usual reasons once after
 // the hint delay while it keeps waiting, and completes from a pasted URL.
 func TestLoginWithoutBrowserHintsAndTakesPaste(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testsys.FreePort(t))
 	emu := emulator.New(emulator.Ziina, emulator.Options{ClientID: "c", Username: "u", Password: "p", RedirectURIs: []string{redirect}})
 	defer emu.Close()
 	p, _ := provider.Lookup("ziina")
