@@ -82,8 +82,8 @@ func NoRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
-// SameOrigin reports whether a and b have one origin: it compares scheme, host name and port, with default ports
-// spelled out.
+// SameOrigin reports whether a and b have one origin: the same scheme,
+// host name and port, with default ports spelled out.
 func SameOrigin(a, b *url.URL) bool {
 	port := func(u *url.URL) string {
 		if p := u.Port(); p != "" {

@@ -83,7 +83,7 @@ func Open(insecure bool, warn io.Writer) *Store {
 	file := &keychain.Chunked{Backend: f} // never splits; reads and removes split items alike
 	say := func(err error) { fmt.Fprintf(warn, "zauth: warning: %v\n", err) }
 	if insecure {
-		say(fmt.Errorf("using insecure storage: secrets are kept unencrypted in %s (0600)", f.Path))
+		fmt.Fprintf(warn, "zauth: warning: using insecure storage: secrets are kept unencrypted in %s (0600)\n", f.Path)
 		return &Store{Backend: file, Storage: File, Alt: kc, Dir: dir, Warn: say}
 	}
 	return &Store{Backend: kc, Storage: Keychain, Alt: file, Dir: dir, Warn: say}
