@@ -98,20 +98,14 @@ func fetch(ctx context.Context, hc *http.Client, u string) (*Metadata, error) {
 	// Redirects stay within the metadata URL's origin: elsewhere (an open
 	// redirect on the issuer's host, plain http), someone else could answer
 	// with a document that copies the issuer and names their own endpoints.
-	c := *hc
-	c.CheckRedirect = func(next *http.Request, via []*http.Request) error {
-		if !oauth.SameOrigin(next.URL, via[0].URL) {
-			return fmt.Errorf("refusing its redirect to another origin, %s", textsafe.URL(next.URL.String()))
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	resp, err := c.Do(req)
+	resp, err := oauth.SameOriginRedirects(hc, u).Do(req)
 	if err != nil {
+		var refused *oauth.RefusedRedirect
 		var ue *url.Error
-		if errors.As(err, &ue) {
+		switch {
+		case errors.As(err, &refused):
+			err = fmt.Errorf("refusing its redirect to another origin, %s", textsafe.URL(refused.To.String()))
+		case errors.As(err, &ue):
 			err = ue.Err // the URL is named by the caller
 		}
 		return nil, err

@@ -82,6 +82,39 @@ func NoRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
+// RefusedRedirect is a redirect away from the allowed origin.
+type RefusedRedirect struct {
+	To     *url.URL
+	Origin string // cleaned for display
+}
+
+func (e *RefusedRedirect) Error() string {
+	return "redirect to " + textsafe.URL(e.To.String()) + " refused"
+}
+
+// SameOriginRedirects returns a copy of hc that follows redirects only
+// within origin's scheme, host and port (none when origin is empty); one
+// elsewhere is a *RefusedRedirect.
+func SameOriginRedirects(hc *http.Client, origin string) *http.Client {
+	c := NoRedirects(hc)
+	if origin == "" {
+		return c
+	}
+	o, err := url.Parse(origin)
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		switch {
+		case err != nil:
+			return &RefusedRedirect{To: req.URL, Origin: textsafe.URL(origin)}
+		case !SameOrigin(req.URL, o):
+			return &RefusedRedirect{To: req.URL, Origin: textsafe.URL(o.Scheme + "://" + o.Host)}
+		case len(via) >= 10:
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return c
+}
+
 // SameOrigin reports whether a and b have one origin: the same scheme,
 // host name and port, with default ports spelled out.
 func SameOrigin(a, b *url.URL) bool {

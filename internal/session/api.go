@@ -95,15 +95,15 @@ func (e *Env) send(ctx context.Context, method, target string, body []byte, head
 	if err := AuthorizeAPI(req, p, r, apiKey); err != nil {
 		return nil, err
 	}
-	resp, err := sameOriginRedirects(e.HTTP, origin).Do(req)
+	resp, err := oauth.SameOriginRedirects(e.HTTP, origin).Do(req)
 	if err != nil {
-		var refused *refusedRedirect
+		var refused *oauth.RefusedRedirect
 		switch {
 		case errors.Is(err, context.Canceled):
 			return nil, exitcode.New(exitcode.Interrupted, errors.New("interrupted"))
 		case errors.As(err, &refused):
 			return nil, exitcode.Newf(exitcode.Provider, "%s %s: refusing to follow the redirect to %s, which is not on the provider's API origin %s; the token was not sent there",
-				method, target, textsafe.URL(refused.to.String()), refused.origin)
+				method, target, textsafe.URL(refused.To.String()), refused.Origin)
 		}
 		return nil, exitcode.Newf(exitcode.Provider, "%s %s: %v", method, target, err)
 	}
@@ -112,38 +112,6 @@ func (e *Env) send(ctx context.Context, method, target string, body []byte, head
 		return nil, oauth.RedirectError(p, "userinfo", resp)
 	}
 	return resp, nil
-}
-
-// refusedRedirect is a redirect away from the allowed origin.
-type refusedRedirect struct {
-	to     *url.URL
-	origin string
-}
-
-func (e *refusedRedirect) Error() string {
-	return "redirect to " + textsafe.URL(e.to.String()) + " refused"
-}
-
-// sameOriginRedirects returns a copy of hc that follows redirects only
-// within origin's scheme, host and port (none when origin is empty).
-func sameOriginRedirects(hc *http.Client, origin string) *http.Client {
-	c := oauth.NoRedirects(hc)
-	if origin == "" {
-		return c
-	}
-	o, err := url.Parse(origin)
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		switch {
-		case err != nil:
-			return &refusedRedirect{to: req.URL, origin: textsafe.URL(origin)}
-		case !oauth.SameOrigin(req.URL, o):
-			return &refusedRedirect{to: req.URL, origin: textsafe.URL(o.Scheme + "://" + o.Host)}
-		case len(via) >= 10:
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return c
 }
 
 // Usable refuses a stored token that cannot be put into a header or a
