@@ -18,6 +18,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/filelock"
 	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/paths"
 )
 
 // ErrNotFound means there is no stored login for the provider and profile.
@@ -355,8 +356,13 @@ func (e *UnsavedIndex) Unwrap() error { return e.Err }
 
 // readIndex reads an index file; a missing one is os.ErrNotExist.
 // Anything but a regular file (a link, a FIFO) reads as damaged, without
-// being followed or blocking: the next write replaces it.
+// being followed or blocking: the next write replaces it. So does one in a
+// directory others can change, where it may be their plant (as the token
+// file there, see keychain.File): the logins are listed from storage.
 func readIndex(path string) ([]Entry, error) {
+	if err := paths.CheckPrivateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
 	data, err := atomicfile.ReadRegular(path)
 	if err != nil {
 		return nil, err

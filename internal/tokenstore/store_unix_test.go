@@ -53,7 +53,8 @@ func TestStaleMarkerPlantedIsSafe(t *testing.T) {
 // write (XDG_STATE_HOME in a shared place, a chmod gone wrong), whatever
 // sits at the token file's path may be theirs. A keychain user's commands
 // search that file too: a login or client secret planted there must not be
-// served, or a script would send its data with the planter's token.
+// served, or a script would send its data with the planter's token. Nor
+// are the logins a planted index lists shown (status, completion).
 func TestFilePlantedInLooseStateDir(t *testing.T) {
 	dir := t.TempDir()
 	kc := &keychain.File{Path: filepath.Join(t.TempDir(), "kc.json")}
@@ -62,6 +63,12 @@ func TestFilePlantedInLooseStateDir(t *testing.T) {
 		`"client:ziina:client_secret":"planted"}`
 	if err := os.WriteFile(filepath.Join(dir, "tokens.json"), []byte(planted), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	index := `[{"provider":"ziina","profile":"planted","client_id":"c","scopes":[],"refreshable":false,"obtained_at":"2026-01-02T03:04:05Z","storage":"keychain"}]`
+	for _, name := range []string{"index.json", "index.last-good.json"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(index), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
