@@ -24,17 +24,26 @@ func TestStaleMarkerPlantedIsSafe(t *testing.T) {
 			s := newStore(t)
 			defer func(d time.Duration) { indexLockWait = d }(indexLockWait)
 			indexLockWait = 50 * time.Millisecond
-			s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"})
+			if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
+				t.Fatal(err)
+			}
 			victim := filepath.Join(t.TempDir(), "victim")
 			os.WriteFile(victim, []byte("keep"), 0o600)
 			marker := filepath.Join(s.Dir, "index.stale")
+			plantIt := func() error { return syscall.Mkfifo(marker, 0o600) }
 			if plant == "link" {
-				os.Symlink(victim, marker)
-			} else if err := syscall.Mkfifo(marker, 0o600); err != nil {
-				t.Skip(err)
+				plantIt = func() error { return os.Symlink(victim, marker) }
 			}
-			held, _ := filelock.Acquire(context.Background(), filepath.Join(s.Dir, "index.lock"))
-			s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"}) // cannot lock: marks
+			if err := plantIt(); err != nil {
+				t.Fatal(err)
+			}
+			held, err := filelock.Acquire(context.Background(), filepath.Join(s.Dir, "index.lock"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"}); err == nil {
+				t.Error("Save recorded its login without the index lock") // cannot lock: marks
+			}
 			held.Release()
 			if got, _ := os.ReadFile(victim); string(got) != "keep" {
 				t.Errorf("the link's target was written: %q", got)
