@@ -324,7 +324,7 @@ func (s *Store) Cached() []Entry {
 // state directory, its lock held too long), the list rebuilt in memory is
 // returned all the same, with a warning, and it stays marked stale.
 func (s *Store) Rebuild() ([]Entry, error) {
-	idx, err := s.updateIndex(false, true, func(idx []Entry) []Entry { return idx })
+	idx, err := s.updateIndex(false, true, nil)
 	if err == nil {
 		return idx, nil
 	}
@@ -420,9 +420,9 @@ func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry)
 	return idx, nil
 }
 
-// rebuilt is the index plus change, rebuilt from storage when rebuild is
-// set or the index needs it (missing, damaged, written before entries said
-// where each login lives). It writes nothing.
+// rebuilt is the index plus change (nil: none), rebuilt from storage when
+// rebuild is set or the index needs it (missing, damaged, written before
+// entries said where each login lives). It writes nothing.
 func (s *Store) rebuilt(change func([]Entry) []Entry, rebuild bool) []Entry {
 	idx, err := readIndex(s.indexPath())
 	if err != nil {
@@ -610,7 +610,7 @@ func (s *Store) Sweep() ([]string, error) {
 		}
 	}
 	if len(removed) > 0 {
-		_, err := s.updateIndex(true, true, func(idx []Entry) []Entry { return idx })
+		_, err := s.updateIndex(true, true, nil)
 		return removed, err
 	}
 	return removed, nil
