@@ -18,6 +18,7 @@ import (
 	"github.com/zauth-cli/zauth/internal/exitcode"
 	"github.com/zauth-cli/zauth/internal/filelock"
 	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/paths"
 )
 
 // ErrNotFound means there is no stored login for the provider and profile.
@@ -323,7 +324,7 @@ func (s *Store) Cached() []Entry {
 // state directory, its lock held too long), the list rebuilt in memory is
 // returned all the same, with a warning, and it stays marked stale.
 func (s *Store) Rebuild() ([]Entry, error) {
-	idx, err := s.updateIndex(false, true, func(idx []Entry) []Entry { return idx })
+	idx, err := s.updateIndex(false, true, nil)
 	if err == nil {
 		return idx, nil
 	}
@@ -355,8 +356,13 @@ func (e *UnsavedIndex) Unwrap() error { return e.Err }
 
 // readIndex reads an index file; a missing one is os.ErrNotExist.
 // Anything but a regular file (a link, a FIFO) reads as damaged, without
-// being followed or blocking: the next write replaces it.
+// being followed or blocking: the next write replaces it. So does one in a
+// directory others can change, where it may be their plant (as the token
+// file there, see keychain.File): the logins are listed from storage.
 func readIndex(path string) ([]Entry, error) {
+	if err := paths.CheckPrivateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
 	data, err := atomicfile.ReadRegular(path)
 	if err != nil {
 		return nil, err
@@ -414,9 +420,9 @@ func (s *Store) updateIndex(deleted, rebuild bool, change func([]Entry) []Entry)
 	return idx, nil
 }
 
-// rebuilt is the index plus change, rebuilt from storage when rebuild is
-// set or the index needs it (missing, damaged, written before entries said
-// where each login lives). It writes nothing.
+// rebuilt is the index plus change (nil: none), rebuilt from storage when
+// rebuild is set or the index needs it (missing, damaged, written before
+// entries said where each login lives). It writes nothing.
 func (s *Store) rebuilt(change func([]Entry) []Entry, rebuild bool) []Entry {
 	idx, err := readIndex(s.indexPath())
 	if err != nil {
@@ -604,7 +610,7 @@ func (s *Store) Sweep() ([]string, error) {
 		}
 	}
 	if len(removed) > 0 {
-		_, err := s.updateIndex(true, true, func(idx []Entry) []Entry { return idx })
+		_, err := s.updateIndex(true, true, nil)
 		return removed, err
 	}
 	return removed, nil

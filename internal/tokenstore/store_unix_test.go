@@ -24,17 +24,26 @@ func TestStaleMarkerPlantedIsSafe(t *testing.T) {
 			s := newStore(t)
 			defer func(d time.Duration) { indexLockWait = d }(indexLockWait)
 			indexLockWait = 50 * time.Millisecond
-			s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"})
+			if err := s.Save(&Record{Provider: "ziina", Profile: "a", AccessToken: "x"}); err != nil {
+				t.Fatal(err)
+			}
 			victim := filepath.Join(t.TempDir(), "victim")
 			os.WriteFile(victim, []byte("keep"), 0o600)
 			marker := filepath.Join(s.Dir, "index.stale")
+			plantIt := func() error { return syscall.Mkfifo(marker, 0o600) }
 			if plant == "link" {
-				os.Symlink(victim, marker)
-			} else if err := syscall.Mkfifo(marker, 0o600); err != nil {
-				t.Skip(err)
+				plantIt = func() error { return os.Symlink(victim, marker) }
 			}
-			held, _ := filelock.Acquire(context.Background(), filepath.Join(s.Dir, "index.lock"))
-			s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"}) // cannot lock: marks
+			if err := plantIt(); err != nil {
+				t.Fatal(err)
+			}
+			held, err := filelock.Acquire(context.Background(), filepath.Join(s.Dir, "index.lock"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Save(&Record{Provider: "ziina", Profile: "b", AccessToken: "y"}); err == nil {
+				t.Error("Save recorded its login without the index lock") // cannot lock: marks
+			}
 			held.Release()
 			if got, _ := os.ReadFile(victim); string(got) != "keep" {
 				t.Errorf("the link's target was written: %q", got)
@@ -53,7 +62,8 @@ func TestStaleMarkerPlantedIsSafe(t *testing.T) {
 // write (XDG_STATE_HOME in a shared place, a chmod gone wrong), whatever
 // sits at the token file's path may be theirs. A keychain user's commands
 // search that file too: a login or client secret planted there must not be
-// served, or a script would send its data with the planter's token.
+// served, or a script would send its data with the planter's token. Nor
+// are the logins a planted index lists shown (status, completion).
 func TestFilePlantedInLooseStateDir(t *testing.T) {
 	dir := t.TempDir()
 	kc := &keychain.File{Path: filepath.Join(t.TempDir(), "kc.json")}
@@ -62,6 +72,12 @@ func TestFilePlantedInLooseStateDir(t *testing.T) {
 		`"client:ziina:client_secret":"planted"}`
 	if err := os.WriteFile(filepath.Join(dir, "tokens.json"), []byte(planted), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	index := `[{"provider":"ziina","profile":"planted","client_id":"c","scopes":[],"refreshable":false,"obtained_at":"2026-01-02T03:04:05Z","storage":"keychain"}]`
+	for _, name := range []string{"index.json", "index.last-good.json"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(index), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
