@@ -199,9 +199,9 @@ func (h *harness) login(args ...string) result {
 }
 
 // checkIndexFailure: a login whose index write fails exits 5 saying the
-// token is stored; the login works; status lists it while the index cannot
-// be saved; once the state directory is writable again, the next write (of
-// another login) lists it again.
+// token is stored; the login works; status, inspect and doctor list it
+// while the index cannot be saved; once the state directory is writable
+// again, the next write (of another login) lists it again.
 func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why string) {
 	t.Helper()
 	h.setupClient()
@@ -233,6 +233,13 @@ func checkIndexFailure(t *testing.T, h *harness, breakDir, repair func(), why st
 	if st.code != 0 || len(got) != 1 || got[0].Profile != "work" || !strings.Contains(st.stderr, "zauth: warning: the login index") ||
 		!strings.Contains(st.stderr, "could not be saved") {
 		t.Errorf("status while the index cannot be saved: exit %d, %+v\n%s", st.code, got, st.stderr)
+	}
+	// inspect without a provider finds the one stored login the same way.
+	in := h.run("", "inspect", "--json")
+	var one struct{ Provider, Profile string }
+	json.Unmarshal([]byte(in.stdout), &one)
+	if in.code != 0 || one.Profile != "work" || !strings.Contains(in.stderr, "could not be saved") {
+		t.Errorf("inspect while the index cannot be saved: exit %d, %+v\n%s", in.code, one, in.stderr)
 	}
 	if lines, _, _ := doctorReport(t, h, "--offline"); !hasLine(lines, "warn login index:", "could not be saved", "1 stored login(s)", "writable") {
 		t.Errorf("doctor while the index cannot be saved:\n%s", strings.Join(lines, "\n"))
