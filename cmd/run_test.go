@@ -107,16 +107,20 @@ func TestRunAPIJQBodyCapped(t *testing.T) {
 	}
 }
 
-// endless repeats chunk forever, counting what it hands out in n.
+// endless repeats chunk forever, counting what it hands out in n. Every
+// read fills p, however small: a chunk may be split across reads.
 type endless struct {
 	chunk []byte
+	off   int // where in chunk the next read starts
 	n     *int
 }
 
 func (e *endless) Read(p []byte) (int, error) {
 	k := 0
-	for k+len(e.chunk) <= len(p) {
-		k += copy(p[k:], e.chunk)
+	for k < len(p) {
+		c := copy(p[k:], e.chunk[e.off:])
+		k += c
+		e.off = (e.off + c) % len(e.chunk)
 	}
 	*e.n += k
 	return k, nil
