@@ -349,7 +349,7 @@ type UnsavedIndex struct {
 }
 
 func (e *UnsavedIndex) Error() string {
-	return fmt.Sprintf("the login index %s could not be saved (%v); it is rebuilt from storage until it can be", e.Path, e.Err)
+	return fmt.Sprintf("the login index %s could not be saved (%v); it is rebuilt from storage until it can be saved", e.Path, e.Err)
 }
 
 func (e *UnsavedIndex) Unwrap() error { return e.Err }
