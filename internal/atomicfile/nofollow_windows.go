@@ -1,5 +1,5 @@
 package atomicfile
 
-// NoFollow: Windows opens have no such flags; the callers check the type
-// of what they opened.
+// NoFollow: Windows opens have no such flags; callers compare what they
+// opened with an Lstat of the path (see ReadRegular).
 const NoFollow = 0
