@@ -1,21 +1,21 @@
 package cmd
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/zauth-cli/zauth/internal/jq"
 	"io"
 	"net/http"
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/jq"
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/session"
 	"github.com/zauth-cli/zauth/internal/textsafe"
@@ -193,16 +193,25 @@ func readData(app *App, data string) ([]byte, error) {
 	return b, nil
 }
 
-// copyForTerminal writes a provider's body for a person to read: line by
-// line (so no character is split), cleaned of escape sequences and other
-// control characters that would drive the terminal.
+// copyForTerminal writes a provider's body for a person to read, cleaned
+// of escape sequences and other control characters that would drive the
+// terminal. It writes as the body arrives (a body need not have a line
+// break, nor end), each piece ending on a whole character: a character
+// split between two reads is held back until the next.
 func copyForTerminal(w io.Writer, body io.Reader) error {
-	r := bufio.NewReader(body)
+	buf := make([]byte, 32<<10)
+	held := 0
 	for {
-		line, err := r.ReadString('\n')
-		if _, werr := io.WriteString(w, textsafe.Text(line)); werr != nil {
+		n, err := body.Read(buf[held:])
+		n += held
+		whole := n
+		if err == nil {
+			whole = wholeRunes(buf[:n])
+		}
+		if _, werr := io.WriteString(w, textsafe.Text(string(buf[:whole]))); werr != nil {
 			return werr
 		}
+		held = copy(buf, buf[whole:n])
 		if err == io.EOF {
 			return nil
 		}
@@ -210,4 +219,18 @@ func copyForTerminal(w io.Writer, body io.Reader) error {
 			return err
 		}
 	}
+}
+
+// wholeRunes is the length of b without an incomplete UTF-8 sequence at
+// its end.
+func wholeRunes(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
+			}
+			return i
+		}
+	}
+	return len(b)
 }
