@@ -36,10 +36,11 @@ func Short(s string, n int) string {
 
 // Printable reports whether every character of s prints: no control,
 // format (bidi) or other invisible character, not even a tab or line
-// break. What is refused rather than cleaned (an endpoint, a scope name)
-// is checked with it.
+// break, and no invalid UTF-8 (a lone byte 0x9b is CSI to a terminal
+// reading 8-bit controls). What is refused rather than cleaned (an
+// endpoint, a scope name) is checked with it.
 func Printable(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
 // Text keeps line breaks and tabs, for multi-line bodies, and turns every

@@ -31,6 +31,8 @@ func TestPrintable(t *testing.T) {
 		"a\u009bb":               false,
 		"a\tb":                   false,
 		"a\x1bb":                 false,
+		"a\x9b2Jb":               false, // C1 CSI as a raw byte, as 8-bit terminals read it
+		"a\xffb":                 false,
 	} {
 		if got := Printable(s); got != want {
 			t.Errorf("Printable(%q) = %v, want %v", s, got, want)
