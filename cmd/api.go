@@ -10,7 +10,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -162,8 +161,8 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 		return writeJSON(opts.JQ, doc)
 	}
 	if ok {
-		if isTerminal(app.Out) {
-			return copyForTerminal(app.Out, resp.Body)
+		if isTerminal(app.Out) { // a person reads it: cleaned as it arrives
+			return textsafe.Copy(app.Out, resp.Body)
 		}
 		_, err = io.Copy(app.Out, resp.Body) // piped: byte for byte
 		return err
@@ -191,46 +190,4 @@ func readData(app *App, data string) ([]byte, error) {
 		return nil, exitcode.Newf(exitcode.Usage, "-d @%s: %v", name, err)
 	}
 	return b, nil
-}
-
-// copyForTerminal writes a provider's body for a person to read, cleaned
-// of escape sequences and other control characters that would drive the
-// terminal. It writes as the body arrives (a body need not have a line
-// break, nor end), each piece ending on a whole character: a character
-// split between two reads is held back until the next.
-func copyForTerminal(w io.Writer, body io.Reader) error {
-	buf := make([]byte, 32<<10)
-	held := 0
-	for {
-		n, err := body.Read(buf[held:])
-		n += held
-		whole := n
-		if err == nil {
-			whole = wholeRunes(buf[:n])
-		}
-		if _, werr := io.WriteString(w, textsafe.Text(string(buf[:whole]))); werr != nil {
-			return werr
-		}
-		held = copy(buf, buf[whole:n])
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// wholeRunes is the length of b without an incomplete UTF-8 sequence at
-// its end.
-func wholeRunes(b []byte) int {
-	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
-		if utf8.RuneStart(b[i]) {
-			if utf8.FullRune(b[i:]) {
-				return len(b)
-			}
-			return i
-		}
-	}
-	return len(b)
 }
