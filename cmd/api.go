@@ -1,12 +1,10 @@
 package cmd
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/zauth-cli/zauth/internal/jq"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/internal/exitcode"
+	"github.com/zauth-cli/zauth/internal/jq"
 	"github.com/zauth-cli/zauth/internal/oauth"
 	"github.com/zauth-cli/zauth/internal/session"
 	"github.com/zauth-cli/zauth/internal/textsafe"
@@ -162,8 +161,8 @@ func runAPI(ctx context.Context, opts *apiOptions) error {
 		return writeJSON(opts.JQ, doc)
 	}
 	if ok {
-		if isTerminal(app.Out) {
-			return copyForTerminal(app.Out, resp.Body)
+		if isTerminal(app.Out) { // a person reads it: cleaned as it arrives
+			return textsafe.Copy(app.Out, resp.Body)
 		}
 		_, err = io.Copy(app.Out, resp.Body) // piped: byte for byte
 		return err
@@ -191,23 +190,4 @@ func readData(app *App, data string) ([]byte, error) {
 		return nil, exitcode.Newf(exitcode.Usage, "-d @%s: %v", name, err)
 	}
 	return b, nil
-}
-
-// copyForTerminal writes a provider's body for a person to read: line by
-// line (so no character is split), cleaned of escape sequences and other
-// control characters that would drive the terminal.
-func copyForTerminal(w io.Writer, body io.Reader) error {
-	r := bufio.NewReader(body)
-	for {
-		line, err := r.ReadString('\n')
-		if _, werr := io.WriteString(w, textsafe.Text(line)); werr != nil {
-			return werr
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
 }

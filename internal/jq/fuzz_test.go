@@ -12,9 +12,10 @@ import (
 //
 // Intentional differences, skipped below:
 //   - string * number (repetition) fails in zauth, succeeds in gojq;
-//   - a number of over 1000 digits is a float64 in zauth (as in jq), a
-//     big integer in gojq (the documents here have none);
 //   - so does .[{"start": a, "end": b}] (gojq's slice by object);
+//   - a number of over 1000 digits is a float64 in zauth (as in jq), a
+//     big integer in gojq: the documents here have none, but tonumber
+//     makes one of a long string, so its output is not compared;
 //   - a program that gojq stops early ("too many results") is not compared;
 //   - gojq ends a comment at a NUL byte, zauth at the end of the line;
 //   - a number index on a string fails in zauth, as in jq (gojq gives a
@@ -29,6 +30,7 @@ func FuzzCompileAndRun(f *testing.F) {
 	for _, e := range exprs {
 		f.Add(e, 0)
 	}
+	f.Add(`"11111111" | .+. | .+. | .+. | .+. | .+. | .+. | .+. | tonumber`, 0) // 1024 digits
 	for _, e := range []string{`.[0] |`, `"\(`, `{a`, `.[1:`, `if . then 1`, `-`, `1 as`, `"\u12"`, `.a.[`, `{(1)}`} {
 		f.Add(e, 1)
 	}
@@ -52,6 +54,9 @@ func FuzzCompileAndRun(f *testing.F) {
 		want, err := gojqWrite(expr, d)
 		if err != nil && strings.Contains(err.Error(), "too many results") {
 			return
+		}
+		if err == nil && got != want && strings.Contains(expr, "tonumber") {
+			return // maybe a number of over 1000 digits (see above)
 		}
 		if err != nil || got != want {
 			t.Errorf("%q: zauth %q, gojq %q, %v", expr, got, want, err)

@@ -7,6 +7,7 @@ package textsafe
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"unicode"
@@ -36,15 +37,56 @@ func Short(s string, n int) string {
 
 // Printable reports whether every character of s prints: no control,
 // format (bidi) or other invisible character, not even a tab or line
-// break. What is refused rather than cleaned (an endpoint, a scope name)
-// is checked with it.
+// break, and no invalid UTF-8 (a lone byte 0x9b is CSI to a terminal
+// reading 8-bit controls). What is refused rather than cleaned (an
+// endpoint, a scope name) is checked with it.
 func Printable(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
 // Text keeps line breaks and tabs, for multi-line bodies, and turns every
 // other unprintable character (including carriage returns) into a space.
 func Text(s string) string { return strings.Map(printable(true), s) }
+
+// Copy writes r to w as Text, as it arrives: a body need not have a line
+// break, nor end, so nothing waits for one. Each piece ends on a whole
+// character; one split between two reads is held back until the next.
+func Copy(w io.Writer, r io.Reader) error {
+	buf := make([]byte, 32<<10)
+	held := 0
+	for {
+		n, err := r.Read(buf[held:])
+		n += held
+		whole := n
+		if err == nil {
+			whole = wholeRunes(buf[:n])
+		}
+		if _, werr := io.WriteString(w, Text(string(buf[:whole]))); werr != nil {
+			return werr
+		}
+		held = copy(buf, buf[whole:n])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// wholeRunes is the length of b without an incomplete UTF-8 sequence at
+// its end.
+func wholeRunes(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
+			}
+			return i
+		}
+	}
+	return len(b)
+}
 
 func printable(keepLines bool) func(rune) rune {
 	return func(r rune) rune {

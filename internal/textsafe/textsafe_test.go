@@ -2,6 +2,7 @@ package textsafe
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,8 @@ func TestPrintable(t *testing.T) {
 		"a\u009bb":               false,
 		"a\tb":                   false,
 		"a\x1bb":                 false,
+		"a\x9b2Jb":               false, // C1 CSI as a raw byte, as 8-bit terminals read it
+		"a\xffb":                 false,
 	} {
 		if got := Printable(s); got != want {
 			t.Errorf("Printable(%q) = %v, want %v", s, got, want)
@@ -83,4 +86,56 @@ func TestJSON(t *testing.T) {
 	if !strings.Contains(string(out), "\n  \"k\"") {
 		t.Errorf("indentation lost: %q", out)
 	}
+}
+
+// TestCopyStreams: a body for the terminal is written as it arrives,
+// not a line at a time: a provider's body without a line break (a
+// megabyte of minified JSON, or an endless one) was held in memory whole
+// before anything reached the screen. The pieces end on whole
+// characters, so nothing is mangled where a read split one.
+func TestCopyStreams(t *testing.T) {
+	const size = 16 << 20
+	body := &countingReader{r: strings.NewReader(strings.Repeat("é", size/2)), chunk: 4097}
+	w := &firstWrite{read: &body.n}
+	if err := Copy(w, body); err != nil {
+		t.Fatal(err)
+	}
+	if w.readBefore > 1<<20 {
+		t.Errorf("%d MiB of the body read before the first write", w.readBefore>>20)
+	}
+	if w.n != size || w.mangled {
+		t.Errorf("wrote %d bytes of %d; a character mangled: %t", w.n, size, w.mangled)
+	}
+}
+
+// countingReader reads at most chunk bytes at a time (an odd number, to
+// split characters) and counts them in n.
+type countingReader struct {
+	r     io.Reader
+	chunk int
+	n     int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p[:min(len(p), c.chunk)])
+	c.n += n
+	return n, err
+}
+
+// firstWrite notes how much had been read at the first write, how much
+// was written, and whether anything but é was.
+type firstWrite struct {
+	read       *int
+	readBefore int
+	n          int
+	mangled    bool
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	if w.n == 0 {
+		w.readBefore = *w.read
+	}
+	w.n += len(p)
+	w.mangled = w.mangled || strings.ReplaceAll(string(p), "é", "") != ""
+	return len(p), nil
 }
