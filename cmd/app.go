@@ -157,8 +157,8 @@ func (a *App) apiKey(p *provider.Provider) (string, error) {
 	return a.Secret(p, tokenstore.APIKey)
 }
 
-// isTerminal reports whether a stream (App.In, App.Err) is a terminal:
-// for prompts without echo, the spinner.
+// isTerminal reports whether a stream (App.In, App.Out, App.Err) is a
+// terminal: for prompts without echo, the spinner, and output to clean.
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))

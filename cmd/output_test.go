@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zauth-cli/zauth/internal/keychain"
+	"github.com/zauth-cli/zauth/internal/testsys"
 	"github.com/zauth-cli/zauth/internal/tokenstore"
 )
 
@@ -159,10 +160,7 @@ func TestClientShowPublic(t *testing.T) {
 // (nor the other way round). Needs the keychain (scripts/test.sh).
 func TestClientShowSecretPlace(t *testing.T) {
 	if err := keychain.SessionBusError(); err != nil {
-		if os.Getenv("ZAUTH_TEST_REQUIRE_KEYCHAIN") == "1" {
-			t.Fatal(err)
-		}
-		t.Skipf("needs the OS keychain (%v); scripts/test.sh starts a throwaway one", err)
+		testsys.NoKeychain(t, err.Error())
 	}
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_STATE_HOME", t.TempDir())

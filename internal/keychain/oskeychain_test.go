@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -17,15 +16,10 @@ import (
 	"github.com/zauth-cli/zauth/internal/textsafe"
 )
 
-// RequireEnv, set to 1, turns "no OS keychain here" from a skip into a
-// failure: scripts/test.sh and the CI jobs that create a keychain set it,
-// so that a broken keychain set-up cannot pass as skipped tests.
-const RequireEnv = "ZAUTH_TEST_REQUIRE_KEYCHAIN"
-
 // RequireOSKeychain returns the OS keychain backend (Secret Service on
 // Linux, Keychain on macOS, Credential Manager on Windows) under a service
 // name of its own, whose items are deleted when the test ends. Without a
-// reachable keychain it skips the test, saying why.
+// reachable keychain it skips the test, saying why (see testsys.NoKeychain).
 func RequireOSKeychain(t testing.TB) *OS {
 	t.Helper()
 	// As long a service name as zauth promises to handle, so that every
@@ -33,23 +27,14 @@ func RequireOSKeychain(t testing.TB) *OS {
 	service := "zauth-test-" + randomHex(6) + "-"
 	service += strings.Repeat("x", maxNameLen-len(service))
 	k := &OS{Service: service, Timeout: 20 * time.Second}
-	unavailable := func(why string) {
-		t.Helper()
-		msg := "no OS keychain on this " + runtime.GOOS + " host (" + why + "); " +
-			"on Linux run the tests through scripts/test.sh, which starts a throwaway Secret Service"
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatal(msg + "; " + RequireEnv + "=1 says there must be one" + testsys.KeyringLog())
-		}
-		t.Skip(msg)
-	}
 	if err := precheck(); err != nil {
-		unavailable(err.Error())
+		testsys.NoKeychain(t, err.Error())
 	}
 	// A keychain that is there but locked, or prompts, must not hang the
 	// suite: probe it with a short timeout.
 	probe := &OS{Service: k.Service, Timeout: 5 * time.Second}
 	if err := probe.Set("probe", "x"); err != nil {
-		unavailable(textsafe.Line(err.Error()))
+		testsys.NoKeychain(t, textsafe.Line(err.Error()))
 	}
 	t.Cleanup(func() {
 		// go-keyring has no timeout of its own.
