@@ -60,7 +60,11 @@ echo "== 50 parallel zauth token on an expired token =="
 "$work/emulatord" >"$work/emu.env" 2>"$work/emu.err" &
 emu_pid=$!
 for _ in $(seq 100); do grep -q BENCH_REFRESH_TOKEN "$work/emu.env" 2>/dev/null && break; sleep 0.05; done
-set -a; . "$work/emu.env"; set +a
+set -a
+# The emulator wrote it above.
+# shellcheck source=/dev/null
+. "$work/emu.env"
+set +a
 export ZAUTH_ZIINA_CLIENT_ID=bench-client ZAUTH_ZIINA_CLIENT_SECRET=bench-password
 record "expired-access-token" "$BENCH_REFRESH_TOKEN" "$(date -u -d '-1 minute' +%FT%TZ)" | "$work/floor" -set "$ZAUTH_KEYRING_SERVICE" "$item"
 start=$(date +%s%N)
